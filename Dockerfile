@@ -1,0 +1,12 @@
+FROM python:3.13-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/venv UV_PYTHON_DOWNLOADS=never
+RUN pip install --no-cache-dir uv
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY . .
+ENV PATH="/venv/bin:$PATH" DJANGO_DEBUG=0
+RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost SITE_URL=http://localhost \
+    python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["gunicorn", "verdicts.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,57 @@
+# Verdicts: the project's memory. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON := $(shell scripts/find-python 2>/dev/null)
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+MANAGE := .venv/bin/python manage.py
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: help run test lint format bench env services editor worker clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+run: env services ## the whole site with demo data on http://127.0.0.1:8000 (web, worker, beat)
+	@$(MANAGE) migrate --no-input -v 0
+	@$(MANAGE) load_demo
+	@echo "Verdicts is starting on http://127.0.0.1:8000 (Ctrl-C stops it)."
+	@echo "To create an editor account: make editor   (or: .venv/bin/python manage.py createsuperuser)"
+	@.venv/bin/honcho -f Procfile.dev start
+
+test: env services ## the whole suite, against the real PostgreSQL, Redis, Celery, SMTP and browser
+	@.venv/bin/pytest
+
+lint: env ## ruff lint and format check
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+
+format: env ## apply ruff's fixes and formatting
+	@.venv/bin/ruff check --fix .
+	@.venv/bin/ruff format .
+
+bench: env services ## the load and throughput benchmarks in bench/ (not part of make test)
+	@$(MAKE) -C bench all
+
+editor: env services ## create an editor (staff in the Editors group) interactively
+	@$(MANAGE) createeditor
+
+env: .venv/.synced ## the virtual environment, from uv.lock
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	@test -n "$(PYTHON)" || { scripts/find-python >/dev/null; exit 1; }
+	@$(UV) sync --frozen --python "$(PYTHON)" --quiet
+	@touch $@
+
+.tools/bin/uv:
+	@test -n "$(PYTHON)" || { scripts/find-python >/dev/null; exit 1; }
+	@echo "uv not found: installing it into .tools/"
+	@"$(PYTHON)" -m venv .tools && .tools/bin/pip install --quiet uv
+
+services: env ## check PostgreSQL (creating the database if missing) and Redis answer
+	@$(MANAGE) ensure_database
+	@$(MANAGE) check_redis
+
+clean: ## remove the environment and collected static files
+	rm -rf .venv .tools staticfiles

@@ -1,0 +1,109 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from reviews.verdicts import mean, percent
+from tools.models import Tool, live_q
+
+
+class Call(models.TextChoices):
+    SHIP = "ship", "Ship"
+    SKIP = "skip", "Skip"
+
+
+class PersonaQuerySet(models.QuerySet):
+    def active(self):
+        """The panel: the seats currently sitting."""
+        return self.filter(is_active=True)
+
+    def with_record(self):
+        """Annotate each persona's reviews of live tools: count, ships and mean score."""
+        live = live_q("reviews__tool__")
+        return self.annotate(
+            review_count=Count("reviews", filter=live),
+            ship_count=Count("reviews", filter=live & Q(reviews__call=Call.SHIP)),
+            score_sum=Sum("reviews__score", filter=live, default=0),
+        )
+
+
+class Persona(models.Model):
+    """A seat on the reviewer panel (Builder, Skeptic, Futurist, Founder)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    lens = models.CharField(max_length=200, help_text="One line on what this seat judges.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower sits first.")
+    is_active = models.BooleanField(
+        "on the panel",
+        default=True,
+        help_text="Retired seats keep their reviews but no longer count in verdicts.",
+    )
+
+    objects = PersonaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:persona-detail", args=[self.slug])
+
+    @property
+    def ship_rate(self) -> int | None:
+        """Needs ``with_record()``."""
+        return percent(self.ship_count, self.review_count)
+
+    @property
+    def mean_score(self) -> int | None:
+        """Needs ``with_record()``."""
+        return mean(self.score_sum, self.review_count)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def counted(self):
+        """Reviews that count in a panel verdict: those by seats on the panel."""
+        return self.filter(persona__is_active=True)
+
+    def of_live_tools(self):
+        return self.filter(live_q("tool__"))
+
+
+class Review(models.Model):
+    """One persona's judgment of one tool. It belongs to the tool, not to a comparison."""
+
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="reviews")
+    persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="reviews")
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(100)], help_text="0 to 100."
+    )
+    call = models.CharField(max_length=4, choices=Call)
+    body = models.TextField("review")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["persona__order", "persona__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tool", "persona"],
+                name="review_one_per_tool_and_persona",
+                violation_error_message="This persona has already reviewed this tool.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="review_score_0_to_100"
+            ),
+            models.CheckConstraint(condition=Q(call__in=Call.values), name="review_call_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.persona} on {self.tool}: {self.score}/100 · {self.call}"
+
+    @property
+    def headline(self) -> str:
+        """ "82/100 · ship"."""
+        return f"{self.score}/100 · {self.call}"

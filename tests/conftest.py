@@ -1,0 +1,42 @@
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from tests.factories import PersonaFactory, UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static():
+    """Pages link hashed static files (DEBUG is off in tests), so the manifest must exist."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def panel(db):
+    """The four seats, in order."""
+    return [
+        PersonaFactory(name=name, slug=name.lower(), order=order, lens=f"{name}'s lens")
+        for order, name in enumerate(["Builder", "Skeptic", "Futurist", "Founder"], start=1)
+    ]
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)

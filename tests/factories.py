@@ -1,0 +1,85 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from reviews.models import Call, Persona, Review
+from tools.models import Category, Tool
+from verdicts.models import Comparison, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"member{n}@example.com")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    description = "Tools that do one kind of job."
+
+
+class ToolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tool
+
+    name = factory.Sequence(lambda n: f"Tool {n}")
+    slug = factory.Sequence(lambda n: f"tool-{n}")
+    tagline = factory.LazyAttribute(lambda t: f"What {t.name} is best for")
+    description = factory.LazyAttribute(lambda t: f"{t.name} does a useful thing for builders.")
+    category = factory.SubFactory(CategoryFactory)
+    vendor = "Acme AI"
+    pricing_entry = Tool.Pricing.FREE
+    pricing_detail = "Free / Open weights"
+    status = Tool.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+
+    class Params:
+        draft = factory.Trait(status=Tool.Status.DRAFT, published_at=None)
+
+
+class PersonaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Persona
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Persona {n}")
+    slug = factory.Sequence(lambda n: f"persona-{n}")
+    lens = "What this seat judges."
+    order = factory.Sequence(int)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A review saved through the service, so the tool's panel counts follow."""
+
+    class Meta:
+        model = Review
+
+    tool = factory.SubFactory(ToolFactory)
+    persona = factory.SubFactory(PersonaFactory)
+    score = 80
+    call = Call.SHIP
+    body = "A considered paragraph of reasoning."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from reviews.services import review_save
+
+        return review_save(review=model_class(*args, **kwargs))
+
+
+class ComparisonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comparison
+
+    tool_a = factory.SubFactory(ToolFactory)
+    tool_b = factory.SubFactory(ToolFactory, category=factory.SelfAttribute("..tool_a.category"))
+    editor_note = "Two tools for the same job."
+    status = Comparison.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))

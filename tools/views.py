@@ -1,0 +1,57 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from tools.forms import CatalogueFilterForm
+from tools.models import Category, Tool
+from verdicts.models import Comparison
+from verdicts.paging import paginate
+from verdicts.sidebyside import scorecard
+
+
+@require_GET
+def tool_list(request: HttpRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET)
+    tools = form.filter(Tool.objects.published().with_category())
+    return render(request, "tools/tool_list.html", {"form": form, **paginate(request, tools)})
+
+
+@require_GET
+def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tool = get_object_or_404(Tool.objects.visible_to(request.user).with_category(), slug=slug)
+    comparisons = Comparison.objects.published().involving(tool).with_tools().newest_first()
+    others = Tool.objects.published().in_category(tool.category_id).exclude(pk=tool.pk)
+    return render(
+        request,
+        "tools/tool_detail.html",
+        {
+            "tool": tool,
+            "tools": [tool],
+            "rows": scorecard([tool]),
+            "comparisons": comparisons,
+            "compare_with": others.only("name", "slug").order_by("name")[:50],
+        },
+    )
+
+
+@require_GET
+def category_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "tools/category_list.html", {"categories": Category.objects.with_tool_counts()}
+    )
+
+
+@require_GET
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    tools = Tool.objects.published().in_category(category).with_category().top_by_panel()
+    comparisons = Comparison.objects.published().in_category(category).with_tools()
+    return render(
+        request,
+        "tools/category_detail.html",
+        {
+            "category": category,
+            **paginate(request, tools),
+            "comparisons": comparisons.newest_first()[:12],
+        },
+    )

@@ -1,0 +1,98 @@
+"""Tools side by side: the data behind a comparison page's scorecard and pick."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from reviews.models import Persona, Review
+from reviews.verdicts import Candidate, Pick, pick
+from tools.models import Tool
+from verdicts.models import Comparison, pair_slug
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    persona: Persona
+    reviews: list[Review | None]  # one per tool, in the tools' order
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    tools: list[Tool]
+    rows: list[ScorecardRow]
+    pick: Pick
+
+    @property
+    def winner(self) -> Tool | None:
+        if self.pick.winner is None:
+            return None
+        return next(t for t in self.tools if t.name == self.pick.winner.name)
+
+
+def scorecard(tools: Sequence[Tool]) -> list[ScorecardRow]:
+    """A row per seat on the panel, a column per tool. Two queries, whatever the tools."""
+    personas = list(Persona.objects.active())
+    reviews = Review.objects.counted().filter(tool__in=tools)
+    by_key = {(r.tool_id, r.persona_id): r for r in reviews}
+    return [
+        ScorecardRow(persona=p, reviews=[by_key.get((t.pk, p.pk)) for t in tools]) for p in personas
+    ]
+
+
+def side_by_side(tools: Sequence[Tool]) -> SideBySide:
+    candidates = [Candidate(name=t.name, panel=t.panel, community=t.community) for t in tools]
+    return SideBySide(tools=list(tools), rows=scorecard(tools), pick=pick(candidates))
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The two tools a comparison URL names, in canonical order, with the editor's comparison."""
+
+    tools: tuple[Tool, Tool]
+    comparison: Comparison | None
+
+    @property
+    def slug(self) -> str:
+        return pair_slug(self.tools[0].slug, self.tools[1].slug)
+
+    @property
+    def title(self) -> str:
+        return f"{self.tools[0].name} vs {self.tools[1].name}"
+
+
+def _splits(slug: str) -> list[tuple[str, str]]:
+    """Every way to read ``slug`` as ``<a>-vs-<b>``; tool slugs may themselves hold "-vs-"."""
+    splits = []
+    start = 0
+    while (at := slug.find("-vs-", start)) != -1:
+        splits.append((slug[:at], slug[at + 4 :]))
+        start = at + 1
+    return splits
+
+
+def pair_resolve(*, slug: str, user) -> Pair:
+    """The pair a comparison URL names, or Http404.
+
+    The canonical order is the editor's, when an editor paired the two tools in
+    a comparison the user may see; otherwise it is alphabetical by slug. Any
+    two tools the user may see make a pair.
+    """
+    splits = _splits(slug)
+    names = {name for split in splits for name in split}
+    tools = {
+        t.slug: t for t in Tool.objects.visible_to(user).with_category().filter(slug__in=names)
+    }
+    for first, second in splits:
+        if first in tools and second in tools and first != second:
+            break
+    else:
+        raise Http404("No such comparison.")
+    a, b = tools[first], tools[second]
+    comparison = Comparison.objects.visible_to(user).for_pair(a, b).first()
+    if comparison is not None:
+        ordered = (a, b) if comparison.tool_a_id == a.pk else (b, a)
+        comparison.tool_a, comparison.tool_b = ordered
+    else:
+        ordered = (a, b) if a.slug < b.slug else (b, a)
+    return Pair(tools=ordered, comparison=comparison)

@@ -1,0 +1,57 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from tools.models import Category, Tool
+from verdicts.models import Comparison, pair_slug
+from verdicts.paging import paginate
+from verdicts.sidebyside import pair_resolve, side_by_side
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    tools = Tool.objects.published().with_category()
+    return render(
+        request,
+        "verdicts/home.html",
+        {
+            "latest": Comparison.objects.published().with_tools().newest_first()[:6],
+            "top_panel": tools.top_by_panel()[:5],
+            "top_community": tools.top_by_community()[:5],
+            "categories": Category.objects.with_tool_counts(),
+        },
+    )
+
+
+@require_GET
+def comparison_list(request: HttpRequest) -> HttpResponse:
+    chosen = [*request.GET.get("tools", "").split(","), *request.GET.getlist("with")]
+    chosen = [slug.strip() for slug in chosen if slug.strip()]
+    if len(chosen) == 2:
+        return redirect("compare:detail", pair_slug(*chosen))
+    comparisons = Comparison.objects.published().with_tools().newest_first()
+    category = None
+    if slug := request.GET.get("category"):
+        category = get_object_or_404(Category, slug=slug)
+        comparisons = comparisons.in_category(category)
+    return render(
+        request,
+        "verdicts/comparison_list.html",
+        {
+            **paginate(request, comparisons),
+            "category": category,
+            "categories": Category.objects.all(),
+        },
+    )
+
+
+@require_GET
+def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    pair = pair_resolve(slug=slug, user=request.user)
+    if slug != pair.slug:
+        return redirect("compare:detail", pair.slug, permanent=True)
+    return render(
+        request,
+        "verdicts/comparison_detail.html",
+        {"pair": pair, "comparison": pair.comparison, "sbs": side_by_side(pair.tools)},
+    )
