@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import PersonaFactory, UserFactory
+from tests.support.smtp import SMTPServer
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -40,3 +41,11 @@ def staff(db):
 @pytest.fixture
 def demo(db):
     call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, and Django's default mailer pointed at it."""
+    with SMTPServer() as server:
+        settings.MAILERS = {"default": server.mailer}
+        yield server

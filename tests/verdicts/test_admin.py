@@ -142,7 +142,12 @@ def test_tool_autocomplete_for_comparisons(client, editor):
     client.force_login(editor)
     response = client.get(
         "/admin/autocomplete/",
-        {"term": "Findable", "app_label": "verdicts", "model_name": "comparison", "field_name": "tool_a"},
+        {
+            "term": "Findable",
+            "app_label": "verdicts",
+            "model_name": "comparison",
+            "field_name": "tool_a",
+        },
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Findable Model"]
@@ -159,8 +164,6 @@ def test_view_on_site_opens_the_draft_preview(client, editor):
 def test_publish_action(client, editor):
     draft = ToolFactory(draft=True)
     client.force_login(editor)
-    client.post(
-        "/admin/tools/tool/", {"action": "publish", "_selected_action": [draft.pk]}
-    )
+    client.post("/admin/tools/tool/", {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Tool.Status.PUBLISHED and draft.is_live

@@ -58,4 +58,6 @@ def test_production_without_required_variables_stops_with_one_line():
         "check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="", DJANGO_ALLOWED_HOSTS="", SITE_URL=""
     )
     assert result.returncode != 0
-    assert result.stderr.strip() == "Configuration error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0."
+    assert result.stderr.strip() == (
+        "Configuration error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0."
+    )
