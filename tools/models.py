@@ -1,5 +1,16 @@
+import re
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,6 +51,14 @@ class Category(models.Model):
 
 
 class ToolQuerySet(models.QuerySet):
+    # How alike (pg_trgm word similarity, 0 to 1) a typed word and a name must be to match.
+    TYPO_SIMILARITY = 0.45
+    PANEL_LABELS = [
+        ("ship", "Ship"),
+        ("skip", "Skip"),
+        ("split", "Split"),
+        ("awaiting", "Awaiting panel"),
+    ]
     SORTS = [
         ("panel", "Panel ship %"),
         ("score", "Mean panel score"),
@@ -95,6 +114,22 @@ class ToolQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(F("published_at").desc(nulls_last=True), "name")
 
+    def with_panel_label(self, label: str):
+        """Tools whose panel verdict carries ``label``: ship, skip, split or awaiting."""
+        return self.filter(
+            {
+                "ship": Q(panel_ships__gt=F("panel_skips")),
+                "skip": Q(panel_skips__gt=F("panel_ships")),
+                "split": Q(panel_ships=F("panel_skips"), panel_ships__gt=0),
+                "awaiting": Q(panel_ships=0, panel_skips=0),
+            }[label]
+        )
+
+    def with_min_votes(self, votes: int):
+        return self.alias(votes=F("community_ships") + F("community_skips")).filter(
+            votes__gte=votes
+        )
+
     def sorted_by(self, key: str):
         """Order by one of ``SORTS``; ties fall back to the name."""
         if key == "newest":
@@ -105,18 +140,32 @@ class ToolQuerySet(models.QuerySet):
         return self.with_rates().order_by(F(field).desc(nulls_last=True), "name")
 
     def matching(self, text: str):
-        """A plain search over the words readers type; discovery refines the ranking."""
-        words = text.split()
-        query = Q()
-        for word in words:
-            query &= (
-                Q(name__icontains=word)
-                | Q(tagline__icontains=word)
-                | Q(vendor__icontains=word)
-                | Q(description__icontains=word)
-                | Q(category__name__icontains=word)
+        """Tools matching what a reader typed, best match first.
+
+        Full-text search with every word taken as a prefix ("smolvlm" finds
+        "SmolVLM2"), or a close trigram match on the name or vendor for typos
+        ("mistrl" finds "Mistral"), or the category's name.
+        """
+        words = re.findall(r"\w+", text.lower())
+        if not words:
+            return self.none()
+        query = SearchQuery(" & ".join(f"{w}:*" for w in words), config="english", search_type="raw")
+        return (
+            self.annotate(
+                name_similarity=Greatest(
+                    TrigramWordSimilarity(text, "name"), TrigramWordSimilarity(text, "vendor")
+                ),
+                search_rank=SearchRank(F("search_vector"), query),
             )
-        return self.filter(query)
+            .filter(
+                Q(search_vector=query)
+                | Q(name_similarity__gte=self.TYPO_SIMILARITY)
+                | Q(category__name__icontains=text.strip())
+            )
+            .order_by(
+                (F("search_rank") + F("name_similarity")).desc(), "name"
+            )
+        )
 
 
 class Tool(models.Model):
@@ -163,6 +212,15 @@ class Tool(models.Model):
     panel_score_total = models.PositiveIntegerField(default=0, editable=False)
     community_ships = models.PositiveIntegerField(default=0, editable=False)
     community_skips = models.PositiveIntegerField(default=0, editable=False)
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("name", weight="A", config="english")
+            + SearchVector("tagline", "vendor", weight="B", config="english")
+            + SearchVector("description", weight="C", config="english")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ToolQuerySet.as_manager()
 
@@ -178,7 +236,10 @@ class Tool(models.Model):
                 name="tool_panel_score_total_in_range",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            GinIndex(fields=["search_vector"], name="tool_search_vector"),
+        ]
 
     def __str__(self) -> str:
         return self.name

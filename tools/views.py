@@ -1,8 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from tools.forms import CatalogueFilterForm
+from verdicts.htmx import HtmxHttpRequest
 from tools.models import Category, Tool
 from verdicts.models import Comparison
 from verdicts.paging import paginate
@@ -10,10 +12,12 @@ from verdicts.sidebyside import scorecard
 
 
 @require_GET
-def tool_list(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def tool_list(request: HtmxHttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     tools = form.filter(Tool.objects.published().with_category())
-    return render(request, "tools/tool_list.html", {"form": form, **paginate(request, tools)})
+    template = "tools/tool_list.html#results" if request.htmx else "tools/tool_list.html"
+    return render(request, template, {"form": form, **paginate(request, tools)})
 
 
 @require_GET

@@ -1,0 +1,138 @@
+"""Finding tools: full-text search with typo tolerance, filters, sorting, live results."""
+
+import pytest
+
+from tests.factories import CategoryFactory, PersonaFactory, ReviewFactory, ToolFactory
+from tools.models import Tool
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    return [tool.name for tool in response.context["page"].object_list]
+
+
+def test_search_smolvlm_finds_both_smolvlm2_tools(client, demo):
+    assert set(names(client.get("/tools/?q=smolvlm"))) == {"SmolVLM2", "SmolVLM2 Turbo"}
+
+
+def test_search_tolerates_a_typo_in_mistral(client, demo):
+    found = names(client.get("/tools/?q=mistrl"))
+    mistral = set(
+        Tool.objects.published().filter(name__startswith="Mistral").values_list("name", flat=True)
+    )
+    assert len(mistral) >= 5
+    assert set(found) == mistral
+
+
+def test_search_covers_tagline_vendor_description_and_category(client):
+    speech = CategoryFactory(name="Speech & Audio", slug="speech")
+    ToolFactory(name="Alpha", tagline="Transcribes meetings", vendor="Zed Corp", category=speech)
+    ToolFactory(name="Beta", description="Renders storyboards into clips")
+    assert names(client.get("/tools/?q=transcribes")) == ["Alpha"]
+    assert names(client.get("/tools/?q=zed")) == ["Alpha"]
+    assert names(client.get("/tools/?q=storyboards")) == ["Beta"]
+    assert names(client.get("/tools/?q=speech")) == ["Alpha"]
+
+
+def test_search_ranks_name_matches_first(client):
+    ToolFactory(name="Notes", description="Pairs well with Qdrant for retrieval")
+    ToolFactory(name="Qdrant", description="A vector database")
+    assert names(client.get("/tools/?q=qdrant")) == ["Qdrant", "Notes"]
+
+
+def test_search_ignores_drafts(client):
+    ToolFactory(name="Hidden Gem", draft=True)
+    assert names(client.get("/tools/?q=hidden")) == []
+
+
+@pytest.mark.parametrize("text", ["'; DROP TABLE tools_tool; --", "& | ! :*", "((", "\\", "🙂"])
+def test_search_with_hostile_text_is_a_clear_empty_result(client, text):
+    ToolFactory(name="Survivor")
+    response = client.get("/tools/", {"q": text})
+    assert response.status_code == 200
+    assert names(response) == []
+    assert "No tool matches" in response.content.decode()
+    assert Tool.objects.filter(name="Survivor").exists()
+
+
+def test_search_results_as_you_type_come_back_as_a_fragment(client):
+    ToolFactory(name="Ollama")
+    response = client.get("/tools/?q=olla", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="results"' in html
+    assert "<html" not in html and "<header" not in html.split('id="results"')[0]
+    assert "Ollama" in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_full_page_without_htmx(client):
+    ToolFactory(name="Ollama")
+    html = client.get("/tools/?q=olla").content.decode()
+    assert "<html" in html and "Ollama" in html
+
+
+@pytest.fixture
+def shelf(db):
+    seats = [PersonaFactory(slug=s) for s in ("a", "b", "c", "d")]
+    paid = CategoryFactory(slug="paid-tools")
+
+    def tool(name, calls, *, votes=(0, 0), **extra):
+        t = ToolFactory(name=name, **extra)
+        for seat, call in zip(seats, calls, strict=False):
+            ReviewFactory(tool=t, persona=seat, call=call, score=80 if call == "ship" else 40)
+        Tool.objects.filter(pk=t.pk).update(community_ships=votes[0], community_skips=votes[1])
+        return t
+
+    tool("Shipper", ["ship"] * 4, votes=(9, 1))
+    tool("Skipper", ["skip"] * 4, votes=(1, 1), pricing_entry="paid", category=paid)
+    tool("Splitter", ["ship", "ship", "skip", "skip"], votes=(30, 10))
+    tool("Waiting", [])
+    return paid
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("panel=ship", ["Shipper"]),
+        ("panel=skip", ["Skipper"]),
+        ("panel=split", ["Splitter"]),
+        ("panel=awaiting", ["Waiting"]),
+        ("pricing=paid", ["Skipper"]),
+        ("category=paid-tools", ["Skipper"]),
+        ("min_votes=10", ["Shipper", "Splitter"]),
+        ("min_votes=10&panel=split", ["Splitter"]),
+        ("sort=panel", ["Shipper", "Splitter", "Skipper", "Waiting"]),
+        ("sort=score", ["Shipper", "Splitter", "Skipper", "Waiting"]),
+        ("sort=community", ["Shipper", "Splitter", "Skipper", "Waiting"]),
+        ("sort=name", ["Shipper", "Skipper", "Splitter", "Waiting"]),
+    ],
+)
+def test_filters_and_sorts_combine(client, shelf, query, expected):
+    assert names(client.get(f"/tools/?{query}")) == expected
+
+
+def test_newest_first(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    ToolFactory(name="Old", published_at=timezone.now() - dt.timedelta(days=9))
+    ToolFactory(name="New", published_at=timezone.now() - dt.timedelta(days=1))
+    assert names(client.get("/tools/?sort=newest")) == ["New", "Old"]
+
+
+def test_filters_stay_in_the_pagination_links(client, settings):
+    settings.PAGE_SIZE = 1
+    ToolFactory(name="One", pricing_entry="paid")
+    ToolFactory(name="Two", pricing_entry="paid")
+    html = client.get("/tools/?pricing=paid&sort=name").content.decode()
+    assert "?pricing=paid&amp;sort=name&amp;page=2" in html
+
+
+def test_catalogue_query_count_does_not_grow_with_tools(client, django_assert_num_queries):
+    for _ in range(30):
+        ToolFactory()
+    with django_assert_num_queries(3):
+        client.get("/tools/?q=tool&pricing=free&panel=awaiting&min_votes=0&sort=newest")
