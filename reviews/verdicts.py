@@ -5,6 +5,7 @@ label, a ship percentage or a pick gets it from this module, so the numbers a
 reader sees agree everywhere.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,25 @@ def percent(part: int, whole: int) -> int | None:
 def mean(total: int, count: int) -> int | None:
     """The mean of ``count`` whole numbers summing to ``total``, halves rounded up."""
     return percent(total, count * 100)
+
+
+# z for a 95% confidence interval.
+WILSON_Z = 1.96
+
+
+def wilson_lower_bound(positive: int, total: int, z: float = WILSON_Z) -> float:
+    """The lower bound of the Wilson score interval for ``positive`` of ``total``.
+
+    Ranks by how sure we can be of a high share, so 1 ship of 1 vote ranks
+    below 450 ships of 500. 0.0 with no votes.
+    """
+    if total <= 0:
+        return 0.0
+    p = positive / total
+    z2 = z * z
+    centre = p + z2 / (2 * total)
+    spread = z * math.sqrt(p * (1 - p) / total + z2 / (4 * total * total))
+    return (centre - spread) / (1 + z2 / total)
 
 
 def _plural(count: int, word: str) -> str:

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -9,12 +10,18 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Greatest
+from django.db.models import F, Func, Q, Window
+from django.db.models.functions import Greatest, NullIf, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.verdicts import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
+from reviews.verdicts import (
+    WILSON_Z,
+    CommunityVerdict,
+    PanelVerdict,
+    community_verdict,
+    panel_verdict,
+)
 
 
 def live_q(prefix: str = "") -> Q:
@@ -48,6 +55,20 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tools:category-detail", args=[self.slug])
+
+
+def _min_votes(min_votes: int | None) -> int:
+    return max(settings.RANKING_MIN_VOTES if min_votes is None else min_votes, 1)
+
+
+def wilson_lower_bound_sql(positive: str, z: float = WILSON_Z) -> models.Expression:
+    """``reviews.verdicts.wilson_lower_bound`` as SQL over the vote counters."""
+    n = NullIf(F("community_ships") + F("community_skips"), 0) * 1.0
+    p = F(positive) * 1.0 / n
+    spread = z * Func(p * (1 - p) / n + z * z / (4 * n * n), function="SQRT")
+    return models.ExpressionWrapper(
+        (p + z * z / (2 * n) - spread) / (1 + z * z / n), output_field=models.FloatField()
+    )
 
 
 class ToolQuerySet(models.QuerySet):
@@ -86,29 +107,73 @@ class ToolQuerySet(models.QuerySet):
         votes_total = F("community_ships") + F("community_skips")
         return self.annotate(
             panel_rate=models.ExpressionWrapper(
-                F("panel_ships") * 1.0 / models.functions.NullIf(panel_total, 0),
+                F("panel_ships") * 1.0 / NullIf(panel_total, 0),
                 output_field=models.FloatField(),
             ),
             panel_mean=models.ExpressionWrapper(
-                F("panel_score_total") * 1.0 / models.functions.NullIf(panel_total, 0),
+                F("panel_score_total") * 1.0 / NullIf(panel_total, 0),
                 output_field=models.FloatField(),
             ),
             community_rate=models.ExpressionWrapper(
-                F("community_ships") * 1.0 / models.functions.NullIf(votes_total, 0),
+                F("community_ships") * 1.0 / NullIf(votes_total, 0),
                 output_field=models.FloatField(),
             ),
         )
 
+    PANEL_ORDER = (F("panel_rate").desc(), F("panel_mean").desc(), "name")
+    COMMUNITY_ORDER = (F("community_wilson").desc(), "name")
+
     def top_by_panel(self):
-        return self.with_rates().order_by(
-            F("panel_rate").desc(nulls_last=True), F("panel_mean").desc(nulls_last=True), "name"
+        """Tools the panel has reviewed, highest ship rate first, then highest mean score."""
+        return self.with_rates().filter(panel_rate__isnull=False).order_by(*self.PANEL_ORDER)
+
+    def with_wilson(self):
+        """Annotate the Wilson lower bounds of the community's ship and skip shares."""
+        return self.annotate(
+            community_wilson=wilson_lower_bound_sql("community_ships"),
+            community_wilson_skip=wilson_lower_bound_sql("community_skips"),
         )
 
-    def top_by_community(self):
+    def top_by_community(self, *, min_votes: int | None = None):
+        """Best community verdicts first, by Wilson lower bound, among tools with enough votes."""
         return (
-            self.with_rates()
-            .filter(community_rate__isnull=False)
-            .order_by(F("community_rate").desc(), "-community_ships", "name")
+            self.with_min_votes(_min_votes(min_votes))
+            .with_rates()
+            .with_wilson()
+            .order_by(*self.COMMUNITY_ORDER)
+        )
+
+    def panel_crowd_disagree(self, *, min_votes: int | None = None):
+        """Tools whose panel label and community majority differ, where the majority is real.
+
+        Real means the Wilson interval of the majority's share lies wholly above
+        one half: 6 skips to 4 ships is noise, 60 to 40 is a disagreement.
+        """
+        return (
+            self.with_min_votes(_min_votes(min_votes))
+            .with_rates()
+            .with_wilson()
+            .filter(
+                Q(panel_skips__gt=F("panel_ships"), community_wilson__gt=0.5)
+                | Q(panel_ships__gt=F("panel_skips"), community_wilson_skip__gt=0.5)
+            )
+            .order_by((F("community_ships") + F("community_skips")).desc(), "name")
+        )
+
+    def per_category(self, *, limit: int = 3):
+        """The first ``limit`` tools of each category, in this queryset's order.
+
+        One query: a window function numbers the tools within each category.
+        """
+        ordering = self.query.order_by or ("name",)
+        return (
+            self.annotate(
+                category_rank=Window(
+                    RowNumber(), partition_by=[F("category_id")], order_by=list(ordering)
+                )
+            )
+            .filter(category_rank__lte=limit)
+            .order_by("category__order", "category__name", "category_rank")
         )
 
     def newest_first(self):
@@ -149,7 +214,9 @@ class ToolQuerySet(models.QuerySet):
         words = re.findall(r"\w+", text.lower())
         if not words:
             return self.none()
-        query = SearchQuery(" & ".join(f"{w}:*" for w in words), config="english", search_type="raw")
+        query = SearchQuery(
+            " & ".join(f"{w}:*" for w in words), config="english", search_type="raw"
+        )
         return (
             self.annotate(
                 name_similarity=Greatest(
@@ -162,9 +229,7 @@ class ToolQuerySet(models.QuerySet):
                 | Q(name_similarity__gte=self.TYPO_SIMILARITY)
                 | Q(category__name__icontains=text.strip())
             )
-            .order_by(
-                (F("search_rank") + F("name_similarity")).desc(), "name"
-            )
+            .order_by((F("search_rank") + F("name_similarity")).desc(), "name")
         )
 
 

@@ -6,6 +6,7 @@ app_name = "tools"
 urlpatterns = [
     path("tools/", views.tool_list, name="tool-list"),
     path("tools/<slug:slug>/", views.tool_detail, name="tool-detail"),
+    path("top/", views.rankings, name="rankings"),
     path("categories/", views.category_list, name="category-list"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
 ]

@@ -1,11 +1,12 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from tools.forms import CatalogueFilterForm
-from verdicts.htmx import HtmxHttpRequest
 from tools.models import Category, Tool
+from verdicts.htmx import HtmxHttpRequest
 from verdicts.models import Comparison
 from verdicts.paging import paginate
 from verdicts.sidebyside import scorecard
@@ -57,5 +58,29 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "category": category,
             **paginate(request, tools),
             "comparisons": comparisons.newest_first()[:12],
+        },
+    )
+
+
+@require_GET
+def rankings(request: HttpRequest) -> HttpResponse:
+    tools = Tool.objects.published().with_category()
+    by_category: dict[Category, dict] = {}
+    for measure, ranked in [
+        ("panel", tools.top_by_panel()),
+        ("community", tools.top_by_community()),
+    ]:
+        for tool in ranked.per_category(limit=3):
+            shelf = by_category.setdefault(tool.category, {"panel": [], "community": []})
+            shelf[measure].append(tool)
+    return render(
+        request,
+        "tools/rankings.html",
+        {
+            "top_panel": tools.top_by_panel()[:10],
+            "top_community": tools.top_by_community()[:10],
+            "by_category": by_category,
+            "disagree": tools.panel_crowd_disagree()[:10],
+            "min_votes": settings.RANKING_MIN_VOTES,
         },
     )

@@ -187,3 +187,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = [SITE_URL]
+
+# --- Discovery ---
+# A community percentage counts in rankings only from this many votes.
+RANKING_MIN_VOTES = env_int("RANKING_MIN_VOTES", 10)

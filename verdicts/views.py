@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from tools.models import Category, Tool
+from verdicts.forms import CompareForm
 from verdicts.models import Comparison, pair_slug
 from verdicts.paging import paginate
 from verdicts.sidebyside import pair_resolve, side_by_side
@@ -25,10 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def comparison_list(request: HttpRequest) -> HttpResponse:
-    chosen = [*request.GET.get("tools", "").split(","), *request.GET.getlist("with")]
-    chosen = [slug.strip() for slug in chosen if slug.strip()]
-    if len(chosen) == 2:
-        return redirect("compare:detail", pair_slug(*chosen))
+    if "tools" in request.GET or "with" in request.GET:
+        return compare_tools(request)
     comparisons = Comparison.objects.published().with_tools().newest_first()
     category = None
     if slug := request.GET.get("category"):
@@ -42,6 +41,19 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
             "category": category,
             "categories": Category.objects.all(),
         },
+    )
+
+
+def compare_tools(request: HttpRequest) -> HttpResponse:
+    """Readers' own picks: two tools go to their pair page, three or four side by side here."""
+    form = CompareForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return render(request, "verdicts/compare_tools.html", {"form": form}, status=400)
+    tools = form.cleaned_data["tools"]
+    if len(tools) == 2:
+        return redirect("compare:detail", pair_slug(tools[0].slug, tools[1].slug))
+    return render(
+        request, "verdicts/compare_tools.html", {"form": form, "sbs": side_by_side(tools)}
     )
 
 
