@@ -8,6 +8,7 @@ START_HINT = (
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []
     help = "Check that Redis (the cache and the Celery broker) answers."
 
     def handle(self, *args, **options):

@@ -15,6 +15,7 @@ START_HINT = (
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # checks may need the database this creates
     help = "Check that PostgreSQL is reachable and create the configured database if missing."
 
     def add_arguments(self, parser):
