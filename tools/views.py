@@ -6,6 +6,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from tools.forms import CatalogueFilterForm
 from tools.models import Category, Tool
+from verdicts import structured_data
 from verdicts.htmx import HtmxHttpRequest
 from verdicts.models import Comparison
 from verdicts.paging import paginate
@@ -26,13 +27,15 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(Tool.objects.visible_to(request.user).with_category(), slug=slug)
     comparisons = Comparison.objects.published().involving(tool).with_tools().newest_first()
     others = Tool.objects.published().in_category(tool.category_id).exclude(pk=tool.pk)
+    rows = scorecard([tool])
     return render(
         request,
         "tools/tool_detail.html",
         {
             "tool": tool,
             "tools": [tool],
-            "rows": scorecard([tool]),
+            "rows": rows,
+            "structured_data": structured_data.tool_page(tool, rows),
             "comparisons": comparisons,
             "compare_with": others.only("name", "slug").order_by("name")[:50],
         },

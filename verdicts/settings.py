@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_htmx",
     "verdicts",
     "tools",
@@ -75,6 +76,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "verdicts.context_processors.site",
+            ],
+            "builtins": [
+                "verdicts.templatetags.verdicts_tags",
             ],
         },
     },

@@ -1,7 +1,14 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from verdicts import views
+from verdicts.feeds import CategoryComparisonFeed, ComparisonFeed
+from verdicts.sitemaps import SITEMAPS
+
+admin.site.site_header = "Verdicts editors' desk"
+admin.site.site_title = "Verdicts editors"
+admin.site.index_title = "Content"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +16,13 @@ urlpatterns = [
     path("panel/", include("reviews.urls")),
     path("", include("tools.urls")),
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("feeds/comparisons/", ComparisonFeed(), name="feed-comparisons"),
+    path("feeds/categories/<slug:slug>/", CategoryComparisonFeed(), name="feed-category"),
 ]

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from tools.models import Category, Tool
+from verdicts import structured_data
 from verdicts.forms import CompareForm
 from verdicts.models import Comparison, pair_slug
 from verdicts.paging import paginate
@@ -62,8 +64,29 @@ def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pair = pair_resolve(slug=slug, user=request.user)
     if slug != pair.slug:
         return redirect("compare:detail", pair.slug, permanent=True)
+    sbs = side_by_side(pair.tools)
     return render(
         request,
         "verdicts/comparison_detail.html",
-        {"pair": pair, "comparison": pair.comparison, "sbs": side_by_side(pair.tools)},
+        {
+            "pair": pair,
+            "comparison": pair.comparison,
+            "sbs": sbs,
+            "structured_data": structured_data.comparison_page(
+                pair.title, request.path, sbs.tools, sbs.rows
+            ),
+        },
     )
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /bookmarks/",
+        "Disallow: /api/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
