@@ -24,7 +24,7 @@ class PersonaQuerySet(models.QuerySet):
             review_count=Count("reviews", filter=live),
             ship_count=Count("reviews", filter=live & Q(reviews__call=Call.SHIP)),
             score_sum=Sum("reviews__score", filter=live, default=0),
-        )
+        ).order_by("order", "name")  # Meta.ordering does not apply to aggregating queries
 
 
 class Persona(models.Model):

@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from verdicts import views
+from verdicts.api import api
 from verdicts.feeds import CategoryComparisonFeed, ComparisonFeed
 from verdicts.sitemaps import SITEMAPS
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("panel/", include("reviews.urls")),
     path("", include("tools.urls")),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path(
         "sitemap.xml",
         sitemap,

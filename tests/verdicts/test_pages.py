@@ -275,3 +275,13 @@ def test_persona_page_lists_reviews_of_published_tools(client, world, django_ass
 
 def test_post_to_a_page_is_refused(client, world):
     assert client.post("/compare/").status_code == 405
+
+
+def test_panel_page_lists_seats_in_their_order(client, world):
+    response = client.get("/panel/")
+    assert [p.slug for p in response.context["personas"]] == [
+        "builder",
+        "skeptic",
+        "futurist",
+        "founder",
+    ]
