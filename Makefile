@@ -8,7 +8,7 @@ MANAGE := .venv/bin/python manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help run test lint format bench env services editor worker clean
+.PHONY: help run test lint format bench env services editor backup restore clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -52,6 +52,12 @@ env: .venv/.synced ## the virtual environment, from uv.lock
 services: env ## check PostgreSQL (creating the database if missing) and Redis answer
 	@$(MANAGE) ensure_database
 	@$(MANAGE) check_redis
+
+backup: env ## dump the database to backups/ (pg_dump; DATABASE_URL picks the database)
+	@scripts/backup $(FILE)
+
+restore: env ## restore a dump: make restore FILE=backups/….dump (replaces what is there)
+	@scripts/restore $(FILE)
 
 clean: ## remove the environment and collected static files
 	rm -rf .venv .tools staticfiles

@@ -5,6 +5,7 @@ from django.urls import include, path
 from verdicts import views
 from verdicts.api import api
 from verdicts.feeds import CategoryComparisonFeed, ComparisonFeed
+from verdicts.health import healthz
 from verdicts.sitemaps import SITEMAPS
 
 admin.site.site_header = "Verdicts editors' desk"
@@ -25,6 +26,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("healthz", healthz, name="healthz"),
     path("feeds/comparisons/", ComparisonFeed(), name="feed-comparisons"),
     path("feeds/categories/<slug:slug>/", CategoryComparisonFeed(), name="feed-category"),
 ]
