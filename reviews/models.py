@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Least
 from django.urls import reverse
 
 from reviews.verdicts import mean, percent
@@ -69,6 +70,20 @@ class ReviewQuerySet(models.QuerySet):
 
     def of_live_tools(self):
         return self.filter(live_q("tool__"))
+
+    def score_bands(self) -> list[int]:
+        """How many reviews of live tools score 0–9, 10–19, …, 90–100: ten counts, one query."""
+        rows = (
+            self.of_live_tools()
+            .annotate(band=Least(F("score") / 10, 9))
+            .order_by()
+            .values("band")
+            .annotate(reviews=Count("pk"))
+        )
+        counts = [0] * 10
+        for row in rows:
+            counts[row["band"]] = row["reviews"]
+        return counts
 
 
 class Review(models.Model):

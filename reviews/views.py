@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from reviews.models import Persona, Review
+from verdicts.charts import score_histogram
 from verdicts.paging import paginate
 
 
@@ -22,5 +23,11 @@ def persona_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-tool__published_at", "tool__name")
     )
     return render(
-        request, "reviews/persona_detail.html", {"persona": persona, **paginate(request, reviews)}
+        request,
+        "reviews/persona_detail.html",
+        {
+            "persona": persona,
+            "histogram": score_histogram(Review.objects.filter(persona=persona).score_bands()),
+            **paginate(request, reviews),
+        },
     )

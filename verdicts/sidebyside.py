@@ -8,6 +8,7 @@ from django.http import Http404
 from reviews.models import Persona, Review
 from reviews.verdicts import Candidate, Pick, pick
 from tools.models import Tool
+from verdicts.charts import Chart, persona_scores_chart
 from verdicts.models import Comparison, pair_slug
 
 
@@ -22,6 +23,14 @@ class SideBySide:
     tools: list[Tool]
     rows: list[ScorecardRow]
     pick: Pick
+
+    @property
+    def chart(self) -> Chart:
+        return persona_scores_chart(
+            [row.persona.name for row in self.rows],
+            [tool.name for tool in self.tools],
+            [[review.score if review else None for review in row.reviews] for row in self.rows],
+        )
 
     @property
     def winner(self) -> Tool | None:

@@ -264,7 +264,7 @@ def test_persona_page_lists_reviews_of_published_tools(client, world, django_ass
         persona=world["turbo"].reviews.first().persona,
         body="Unpublished words",
     )
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get("/panel/builder/")
     assert response.status_code == 200
     html = response.content.decode()
