@@ -8,7 +8,7 @@ MANAGE := .venv/bin/python manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help run test lint format bench env services editor backup restore clean
+.PHONY: help run test lint format bench lighthouse env node services editor backup restore clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,14 @@ format: env ## apply ruff's fixes and formatting
 
 bench: env services ## the load and throughput benchmarks in bench/ (not part of make test)
 	@$(MAKE) -C bench all
+
+lighthouse: env services node ## Lighthouse scores for the home and a comparison page into bench/RESULTS.md
+	@.venv/bin/python bench/lighthouse.py
+
+node: node_modules/.package-lock.json ## axe-core and Lighthouse from package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
 
 editor: env services ## create an editor (staff in the Editors group) interactively
 	@$(MANAGE) createeditor

@@ -90,3 +90,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """The smallest page the site serves: the ceiling the benchmarks measure against."""
+    return HttpResponse("ok", content_type="text/plain")
