@@ -135,5 +135,6 @@ class Vote(models.Model):
             ),
             models.CheckConstraint(condition=Q(value__in=Call.values), name="vote_value_valid"),
         ]
+
     def __str__(self) -> str:
         return f"{self.member} on {self.tool}: {self.value}"
