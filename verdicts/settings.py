@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "allauth",
+    "allauth.account",
     "verdicts",
     "tools",
     "reviews",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "verdicts.urls"
@@ -187,3 +191,41 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = [SITE_URL]
+
+# --- Accounts and community ---
+# Members sign in with django-allauth: email and password, the address confirmed before the
+# first sign-in. allauth's backend is the only one, so every password check (the admin's
+# too, see verdicts/urls.py) goes through its rate limits.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "verdicts.accounts.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_SESSION_REMEMBER = None  # the sign-in form asks
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Verdicts: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Sign-up, sign-in and password reset answer alike for registered and unknown addresses;
+# the adapter evens out the work behind them so response times agree too.
+ACCOUNT_PREVENT_ENUMERATION = True
+# Rate limits on top of allauth's defaults ("amount/period/per"); a limited request gets 429.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",  # key: the address typed in
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+# Behind a reverse proxy, set how many proxies to trust so limits apply per client address;
+# the vote and bookmark limits read the client address the same way.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "verdicts.accounts.client_ip"
+
+RATELIMIT_VIEW = "verdicts.errors.rate_limited"
+CSRF_FAILURE_VIEW = "verdicts.errors.csrf_failure"
