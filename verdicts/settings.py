@@ -227,5 +227,8 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 RATELIMIT_IP_META_KEY = "verdicts.accounts.client_ip"
 
+# Votes and bookmarks: a flood from one member (or one address, signed out) is answered 429.
+VOTE_RATE_LIMIT = env_str("VOTE_RATE_LIMIT", "30/m")
+BOOKMARK_RATE_LIMIT = env_str("BOOKMARK_RATE_LIMIT", "60/m")
 RATELIMIT_VIEW = "verdicts.errors.rate_limited"
 CSRF_FAILURE_VIEW = "verdicts.errors.csrf_failure"

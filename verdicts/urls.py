@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("compare/", include("verdicts.compare_urls")),
     path("panel/", include("reviews.urls")),
+    path("tools/", include("reviews.vote_urls")),
     path("", include("tools.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

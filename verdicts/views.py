@@ -1,7 +1,9 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from tools.bookmarks import for_reader
 from tools.models import Category, Tool
 from verdicts.models import Comparison, pair_slug
 from verdicts.paging import paginate
@@ -27,8 +29,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def comparison_list(request: HttpRequest) -> HttpResponse:
     chosen = [*request.GET.get("tools", "").split(","), *request.GET.getlist("with")]
     chosen = [slug.strip() for slug in chosen if slug.strip()]
-    if len(chosen) == 2:
+    if len(chosen) == 2 and chosen[0] != chosen[1]:
         return redirect("compare:detail", pair_slug(*chosen))
+    if len(chosen) == 2:
+        messages.info(request, "Pick two different tools to compare.")
     comparisons = Comparison.objects.published().with_tools().newest_first()
     category = None
     if slug := request.GET.get("category"):
@@ -47,7 +51,8 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    pair = pair_resolve(slug=slug, user=request.user)
+    among = for_reader(Tool.objects.all(), request)
+    pair = pair_resolve(slug=slug, user=request.user, among=among)
     if slug != pair.slug:
         return redirect("compare:detail", pair.slug, permanent=True)
     return render(

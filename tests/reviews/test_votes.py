@@ -48,7 +48,9 @@ def test_vote_cast_the_same_vote_again_changes_nothing(member):
     first = vote_cast(member=member, tool=tool, value="ship")
     with CaptureQueriesContext(connection) as context:
         again = vote_cast(member=member, tool=tool, value="ship")
-    writes = [q["sql"] for q in context.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    writes = [
+        q["sql"] for q in context.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))
+    ]
     assert writes == []
     assert again.pk == first.pk and again.updated_at == first.updated_at
     assert counts(tool) == (1, 0)

@@ -69,7 +69,7 @@ def test_sign_in_and_out(client):
 def test_signed_out_nav_offers_sign_in_back_to_the_page(client):
     html = client.get("/tools/?q=x").content.decode()
     assert 'href="/accounts/login/?next=/tools/%3Fq%3Dx"' in html
-    assert 'href="/accounts/signup/"' in html
+    assert 'href="/accounts/signup/"' in html and 'href="/bookmarks/"' in html
 
 
 @pytest.mark.parametrize(
