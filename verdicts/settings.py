@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from verdicts.env import env_bool, env_int, env_list, env_required, env_str
@@ -232,3 +233,10 @@ VOTE_RATE_LIMIT = env_str("VOTE_RATE_LIMIT", "30/m")
 BOOKMARK_RATE_LIMIT = env_str("BOOKMARK_RATE_LIMIT", "60/m")
 RATELIMIT_VIEW = "verdicts.errors.rate_limited"
 CSRF_FAILURE_VIEW = "verdicts.errors.csrf_failure"
+
+# The community counts kept on tool rows are exact by construction; the nightly recount
+# repairs any drift from writes that bypassed the services (a raw SQL fix, a restore).
+CELERY_BEAT_SCHEDULE["recount-verdicts"] = {
+    "task": "reviews.tasks.recount_verdicts",
+    "schedule": crontab(hour=3, minute=17),
+}
