@@ -1,11 +1,13 @@
 """Accounts through allauth: sign up, confirm, sign in and out, reset, rate limits, enumeration."""
 
+import io
 import re
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
+from django.core.management import call_command
 
 from tests.factories import PASSWORD, UserFactory
 from verdicts.models import User
@@ -195,3 +197,14 @@ def test_admin_sign_in_attempts_are_rate_limited_too(client):
     response = client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
+
+
+def test_an_editor_made_at_the_console_can_sign_in_to_the_admin(client, monkeypatch):
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": NEW_PASSWORD)
+    call_command("createeditor", email="editor@example.com", stdout=io.StringIO())
+    response = client.post(
+        "/accounts/login/",
+        {"login": "editor@example.com", "password": NEW_PASSWORD, "next": "/admin/"},
+    )
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
