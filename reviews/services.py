@@ -60,8 +60,8 @@ def vote_cast(*, member: User, tool: Tool, value: str) -> Vote | None:
     """
     if value not in VOTE_VALUES:
         raise ValueError(f"A vote is one of {', '.join(VOTE_VALUES)}, not {value!r}.")
-    counts = Tool.objects.select_for_update().values("community_ships", "community_skips")
-    counts = counts.get(pk=tool.pk)
+    locked = Tool.objects.select_for_update().values("community_ships", "community_skips")
+    counts = locked.get(pk=tool.pk)
     vote = Vote.objects.filter(member=member, tool=tool).first()
     before = vote.value if vote else None
     after = None if value == CLEAR else value
