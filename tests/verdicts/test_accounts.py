@@ -145,6 +145,8 @@ def test_password_reset_link_sets_a_new_password(client):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.check_password(NEW_PASSWORD)
+    notice = mail.outbox[-1]  # members hear of it, in case it wasn't them
+    assert notice.to == [member.email] and "Password Reset" in notice.subject
 
 
 def test_failed_sign_ins_for_one_address_are_limited(client):
