@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 from django_ratelimit.decorators import ratelimit
 
 from reviews.forms import VoteForm
@@ -58,6 +59,7 @@ def tool_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     vote = vote_cast(member=request.user, tool=tool, value=form.cleaned_data["value"])
     tool.reader_vote = vote.value if vote else None
     if request.htmx:
-        return render(request, "reviews/vote_cast.html", {"tool": tool})
+        response = render(request, "reviews/vote_cast.html", {"tool": tool})
+        return trigger_client_event(response, "community-changed")  # e.g. the pick refreshes
     messages.success(request, VOTE_DONE[tool.reader_vote].format(tool=tool.name))
     return redirect(f"{back}#tool-{tool.slug}")

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from tools.bookmarks import for_reader
 from tools.models import Category, Tool
+from verdicts.http import HtmxHttpRequest
 from verdicts.models import Comparison, pair_slug
 from verdicts.paging import paginate
 from verdicts.sidebyside import pair_resolve, side_by_side
@@ -50,13 +52,17 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     among = for_reader(Tool.objects.all(), request)
     pair = pair_resolve(slug=slug, user=request.user, among=among)
     if slug != pair.slug:
         return redirect("compare:detail", pair.slug, permanent=True)
+    template = "verdicts/comparison_detail.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#pick"  # the pick refreshing itself after a vote
     return render(
         request,
-        "verdicts/comparison_detail.html",
+        template,
         {"pair": pair, "comparison": pair.comparison, "sbs": side_by_side(pair.tools)},
     )

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD, ComparisonFactory, ToolFactory, UserFactory
+from tests.factories import PASSWORD, ComparisonFactory, ToolFactory, UserFactory, VoteFactory
 
 EMAIL = "new-member@example.com"
 
@@ -47,13 +47,17 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
+    VoteFactory(tool=comparison.tool_b, value="skip")  # someone else's, so votes decide the pick
     page.goto(url)
     page.evaluate("window.notReloaded = true")
+    pick = page.locator("#pick")
+    expect(pick).to_contain_text("Too close to call")
     expect(ship).to_have_attribute("aria-pressed", "false")
     ship.click()
     expect(ship).to_have_attribute("aria-pressed", "true")
     expect(figure).to_have_text("100% ship · 1 vote")
     expect(row).to_have_text("100% ship · 1 vote")
+    expect(pick).to_contain_text("Ship with Alpha Model.")
     expect(ship).to_be_focused()  # the swap keeps the keyboard where it was
 
     skip.click()
@@ -61,6 +65,7 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     expect(ship).to_have_attribute("aria-pressed", "false")
     expect(figure).to_have_text("0% ship · 1 vote")
     expect(row).to_have_text("0% ship · 1 vote")
+    expect(pick).to_contain_text("Too close to call: level on community ship rate.")
 
     bookmark = card.get_by_role("button", name="Bookmark Alpha Model")
     bookmark.click()
