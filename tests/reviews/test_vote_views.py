@@ -209,3 +209,10 @@ def test_page_query_counts_do_not_grow_with_votes(
     assert response.status_code == 200
     with django_assert_num_queries(5):
         member_client.get("/tools/")
+
+
+def test_a_draft_previewed_by_staff_has_no_vote_or_bookmark_buttons(client, staff):
+    ToolFactory(slug="draft-tool", draft=True)
+    client.force_login(staff)
+    html = client.get("/tools/draft-tool/").content.decode()
+    assert "Draft preview" in html and 'class="card-actions"' not in html
