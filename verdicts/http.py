@@ -25,7 +25,8 @@ def back_url(request: HtmxHttpRequest, fallback: str) -> str:
             candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             parts = urlsplit(candidate)
-            return parts.path + (f"?{parts.query}" if parts.query else "")
+            if parts.path.startswith("/"):
+                return parts.path + (f"?{parts.query}" if parts.query else "")
     return fallback
 
 

@@ -65,7 +65,9 @@ def test_vote_without_next_goes_back_to_the_referring_page(member_client):
     assert response["Location"] == "/tools/?q=b#tool-beta"
 
 
-@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", ""])
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/x", "/\\evil.example/", "tools", ""]
+)
 def test_vote_never_redirects_off_the_site(member_client, next_url):
     ToolFactory(slug="beta")
     response = member_client.post(
