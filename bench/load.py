@@ -5,17 +5,11 @@ middleware, measured in the same run; every page is reported as a ratio to it.
     make bench-load            (the dataset must exist: make dataset)
 """
 
-import argparse
-import datetime as dt
-import os
-import platform
 import re
 import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
-from server import ROOT, gunicorn
+from server import ROOT
 
 MARK_START = "<!-- load:start -->"
 MARK_END = "<!-- load:end -->"
@@ -40,7 +34,7 @@ def _ms(text: str) -> float:
 
 
 def wrk(base: str, name: str, path: str, *, seconds: int, connections: int, script=None) -> Result:
-    args = ["wrk", f"-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     if script:
         args += ["-s", str(script)]
     output = subprocess.run(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from reviews.models import Persona, Review
-from reviews.services import panel_recount
+from reviews.models import Persona, Review, Vote
+from reviews.services import community_recount, panel_recount
 
 
 @admin.register(Persona)
@@ -41,3 +41,29 @@ class ReviewAdmin(admin.ModelAdmin):
         tool_ids = set(queryset.values_list("tool_id", flat=True))
         super().delete_queryset(request, queryset)
         panel_recount(tool_ids=tool_ids)
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    """Members' votes, to look at and, for abuse, to remove; members cast them on the site."""
+
+    list_display = ["tool", "member", "value", "updated_at"]
+    list_filter = ["value", "tool__category"]
+    list_select_related = ["tool", "member"]
+    search_fields = ["tool__name", "member__email"]
+    readonly_fields = ["tool", "member", "value", "created_at", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        community_recount(tool_ids=[obj.tool_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        tool_ids = set(queryset.values_list("tool_id", flat=True))
+        super().delete_queryset(request, queryset)
+        community_recount(tool_ids=tool_ids)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q, Sum
@@ -122,3 +123,33 @@ class Review(models.Model):
     def headline(self) -> str:
         """ "82/100 · ship"."""
         return f"{self.score}/100 · {self.call}"
+
+
+class Vote(models.Model):
+    """A member's ship or skip on a tool: one per member per tool, changeable, removable.
+
+    Write votes through ``reviews.services.vote_cast``: it keeps the tool's community counts
+    in step in the same transaction.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="votes")
+    value = models.CharField(max_length=4, choices=Call)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "tool"],
+                name="vote_one_per_member_and_tool",
+                violation_error_message="This member has already voted on this tool.",
+            ),
+            models.CheckConstraint(condition=Q(value__in=Call.values), name="vote_value_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} on {self.tool}: {self.value}"

@@ -1,11 +1,15 @@
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from reviews.models import Call, Review
+from reviews.models import Call, Review, Vote
 from tools.models import Tool
+from verdicts.models import User
+
+CLEAR = "clear"
+VOTE_VALUES = (*Call.values, CLEAR)
 
 
 def _review_aggregate(expression) -> Coalesce:
@@ -42,3 +46,75 @@ def review_save(*, review: Review) -> Review:
     review.save()
     panel_recount(tool_ids=[review.tool_id])
     return review
+
+
+@transaction.atomic
+def vote_cast(*, member: User, tool: Tool, value: str) -> Vote | None:
+    """Record ``member``'s ship or skip on ``tool``, change it, or take it back (``clear``).
+
+    The tool's community counts move by F() expressions in the same transaction. Every vote
+    on a tool first locks the tool's row, so votes on one tool are applied one at a time:
+    two requests carrying a member's first vote cannot both find no vote and both count
+    one, and a recount sees no vote half-applied. Updates ``tool``'s counts in place and
+    returns the member's vote, or None when there is none.
+    """
+    if value not in VOTE_VALUES:
+        raise ValueError(f"A vote is one of {', '.join(VOTE_VALUES)}, not {value!r}.")
+    locked = Tool.objects.select_for_update().values("community_ships", "community_skips")
+    counts = locked.get(pk=tool.pk)
+    vote = Vote.objects.filter(member=member, tool=tool).first()
+    before = vote.value if vote else None
+    after = None if value == CLEAR else value
+    if after != before:
+        if vote is None:
+            vote = Vote.objects.create(member=member, tool=tool, value=after)
+        elif after is None:
+            vote.delete()
+            vote = None
+        else:
+            vote.value = after
+            vote.save(update_fields=["value", "updated_at"])
+        changes = {
+            field: (after == call) - (before == call)
+            for field, call in [("community_ships", Call.SHIP), ("community_skips", Call.SKIP)]
+        }
+        Tool.objects.filter(pk=tool.pk).update(
+            **{field: F(field) + delta for field, delta in changes.items() if delta}
+        )
+        counts = {field: counts[field] + delta for field, delta in changes.items()}
+    tool.community_ships = counts["community_ships"]
+    tool.community_skips = counts["community_skips"]
+    return vote
+
+
+def _vote_count(call: str) -> Coalesce:
+    rows = (
+        Vote.objects.filter(tool=OuterRef("pk"), value=call)
+        .order_by()
+        .values("tool")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+@transaction.atomic
+def community_recount(*, tool_ids: Iterable[int] | None = None) -> int:
+    """Bring the community counts kept on tool rows back in line with the votes.
+
+    Locks the tools first, as ``vote_cast`` does, so that no vote is in flight while the
+    votes are counted; then rewrites only the rows that drifted. With no ids, every tool.
+    Returns the number of rows repaired.
+    """
+    tools = Tool.objects.all() if tool_ids is None else Tool.objects.filter(pk__in=list(tool_ids))
+    list(tools.select_for_update().order_by("pk").values_list("pk", flat=True))  # lock them
+    drifted = list(
+        tools.annotate(ships=_vote_count(Call.SHIP), skips=_vote_count(Call.SKIP))
+        .exclude(community_ships=F("ships"), community_skips=F("skips"))
+        .values_list("pk", flat=True)
+    )
+    if not drifted:
+        return 0
+    return Tool.objects.filter(pk__in=drifted).update(
+        community_ships=_vote_count(Call.SHIP), community_skips=_vote_count(Call.SKIP)
+    )

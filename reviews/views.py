@@ -1,9 +1,18 @@
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+from django_ratelimit.decorators import ratelimit
 
+from reviews.forms import VoteForm
 from reviews.models import Persona, Review
+from reviews.services import vote_cast
+from tools.models import Tool
 from verdicts.charts import score_histogram
+from verdicts.errors import problem
+from verdicts.http import HtmxHttpRequest, back_url, sign_in_first
 from verdicts.paging import paginate
 
 
@@ -31,3 +40,33 @@ def persona_detail(request: HttpRequest, slug: str) -> HttpResponse:
             **paginate(request, reviews),
         },
     )
+
+
+VOTE_DONE = {
+    "ship": "You'd ship {tool}. Thanks for voting.",
+    "skip": "You'd skip {tool}. Thanks for voting.",
+    None: "Your vote on {tool} is taken back.",
+}
+
+
+def vote_rate(group: str, request: HttpRequest) -> str:
+    return settings.VOTE_RATE_LIMIT
+
+
+@require_POST
+@ratelimit(key="user_or_ip", rate=vote_rate, block=True)
+def tool_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    tool = get_object_or_404(Tool.objects.published(), slug=slug)
+    back = back_url(request, tool.get_absolute_url())
+    if not request.user.is_authenticated:
+        return sign_in_first(request, back)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return problem(request, status=400, template="400.html", message=form.errors["value"][0])
+    vote = vote_cast(member=request.user, tool=tool, value=form.cleaned_data["value"])
+    tool.reader_vote = vote.value if vote else None
+    if request.htmx:
+        response = render(request, "reviews/vote_cast.html", {"tool": tool})
+        return trigger_client_event(response, "community-changed")  # e.g. the pick refreshes
+    messages.success(request, VOTE_DONE[tool.reader_vote].format(tool=tool.name))
+    return redirect(f"{back}#tool-{tool.slug}")

@@ -13,6 +13,12 @@ def collected_static():
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash with MD5 in tests: creating members stays cheap, and no test measures hashing time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
     yield

@@ -1,19 +1,29 @@
 import datetime as dt
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from reviews.models import Call, Persona, Review
-from tools.models import Category, Tool
+from reviews.models import Call, Persona, Review, Vote
+from tools.models import Bookmark, Category, Tool
 from verdicts.models import Comparison, User
+
+PASSWORD = "correct-horse-battery"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"member{n}@example.com")
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        """``verified=True``: the address is confirmed, so the member can sign in with it."""
+        if create and extracted:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -83,3 +93,28 @@ class ComparisonFactory(factory.django.DjangoModelFactory):
     editor_note = "Two tools for the same job."
     status = Comparison.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    """A vote cast through the service, so the tool's community counts follow."""
+
+    class Meta:
+        model = Vote
+
+    member = factory.SubFactory(UserFactory)
+    tool = factory.SubFactory(ToolFactory)
+    value = Call.SHIP
+
+    @classmethod
+    def _create(cls, model_class, *args, member, tool, value, **kwargs):
+        from reviews.services import vote_cast
+
+        return vote_cast(member=member, tool=tool, value=value)
+
+
+class BookmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bookmark
+
+    member = factory.SubFactory(UserFactory)
+    tool = factory.SubFactory(ToolFactory)

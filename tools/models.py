@@ -1,4 +1,5 @@
 import re
+from collections.abc import Collection
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -10,7 +11,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import models
-from django.db.models import F, Func, Q, Window
+from django.db.models import F, Func, OuterRef, Q, Window
 from django.db.models.functions import Greatest, NullIf, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -191,8 +192,8 @@ class ToolQuerySet(models.QuerySet):
         )
 
     def with_min_votes(self, votes: int):
-        return self.alias(votes=F("community_ships") + F("community_skips")).filter(
-            votes__gte=votes
+        return self.alias(vote_total=F("community_ships") + F("community_skips")).filter(
+            vote_total__gte=votes
         )
 
     def sorted_by(self, key: str):
@@ -203,6 +204,38 @@ class ToolQuerySet(models.QuerySet):
             return self.order_by("name")
         field = {"panel": "panel_rate", "score": "panel_mean", "community": "community_rate"}[key]
         return self.with_rates().order_by(F(field).desc(nulls_last=True), "name")
+
+    def with_reader(self, user, saved: Collection[int] = ()):
+        """Annotate what this reader has done to each tool, for the card's buttons.
+
+        ``reader_vote`` is "ship", "skip" or None; ``reader_bookmarked`` is a bool. A member's
+        come from their rows (no extra query: subqueries in the same SELECT); a signed-out
+        reader has no vote and keeps bookmarks in the session, passed as ``saved`` tool ids.
+        """
+        if not user.is_authenticated:
+            bookmarked = (
+                models.ExpressionWrapper(Q(pk__in=saved), output_field=models.BooleanField())
+                if saved
+                else models.Value(False)
+            )
+            return self.annotate(
+                reader_vote=models.Value(None, output_field=models.CharField()),
+                reader_bookmarked=bookmarked,
+            )
+        from reviews.models import Vote  # reviews.models imports this module
+
+        return self.annotate(
+            reader_vote=models.Subquery(
+                Vote.objects.filter(tool=OuterRef("pk"), member=user).values("value")[:1]
+            ),
+            reader_bookmarked=models.Exists(
+                Bookmark.objects.filter(tool=OuterRef("pk"), member=user)
+            ),
+        )
+
+    def bookmarked_by(self, member):
+        """The member's saved tools, most recently saved first."""
+        return self.filter(bookmarks__member=member).order_by("-bookmarks__created_at")
 
     def matching(self, text: str):
         """Tools matching what a reader typed, best match first.
@@ -338,3 +371,25 @@ class Tool(models.Model):
     @property
     def community(self) -> CommunityVerdict:
         return community_verdict(ships=self.community_ships, skips=self.community_skips)
+
+
+class Bookmark(models.Model):
+    """A tool a member saved for later. Signed-out readers' bookmarks live in their session
+    (``tools.bookmarks.SessionBookmarks``) until they sign in."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "tool"], name="bookmark_one_per_member_and_tool"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} saved {self.tool}"

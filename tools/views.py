@@ -1,13 +1,17 @@
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_ratelimit.decorators import ratelimit
 
+from tools.bookmarks import SessionBookmarks, for_reader
 from tools.forms import CatalogueFilterForm
 from tools.models import Category, Tool
+from tools.services import bookmark_toggle
 from verdicts import structured_data
-from verdicts.htmx import HtmxHttpRequest
+from verdicts.http import HtmxHttpRequest, back_url
 from verdicts.models import Comparison
 from verdicts.paging import paginate
 from verdicts.sidebyside import scorecard
@@ -17,14 +21,15 @@ from verdicts.sidebyside import scorecard
 @vary_on_headers("HX-Request")
 def tool_list(request: HtmxHttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
-    tools = form.filter(Tool.objects.published().with_category())
+    tools = form.filter(for_reader(Tool.objects.published().with_category(), request))
     template = "tools/tool_list.html#results" if request.htmx else "tools/tool_list.html"
     return render(request, template, {"form": form, **paginate(request, tools)})
 
 
 @require_GET
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tool = get_object_or_404(Tool.objects.visible_to(request.user).with_category(), slug=slug)
+    tools = for_reader(Tool.objects.visible_to(request.user).with_category(), request)
+    tool = get_object_or_404(tools, slug=slug)
     comparisons = Comparison.objects.published().involving(tool).with_tools().newest_first()
     others = Tool.objects.published().in_category(tool.category_id).exclude(pk=tool.pk)
     rows = scorecard([tool])
@@ -52,7 +57,8 @@ def category_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    tools = Tool.objects.published().in_category(category).with_category().top_by_panel()
+    tools = Tool.objects.published().in_category(category).with_category().sorted_by("panel")
+    tools = for_reader(tools, request)
     comparisons = Comparison.objects.published().in_category(category).with_tools()
     return render(
         request,
@@ -87,3 +93,37 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "min_votes": settings.RANKING_MIN_VOTES,
         },
     )
+
+
+def bookmark_rate(group: str, request: HttpRequest) -> str:
+    return settings.BOOKMARK_RATE_LIMIT
+
+
+@require_POST
+@ratelimit(key="user_or_ip", rate=bookmark_rate, block=True)
+def tool_bookmark(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Save a tool or let it go: ``saved`` = 1 or 0 says which; without it, flip it."""
+    tool = get_object_or_404(Tool.objects.published(), slug=slug)
+    wanted = {"1": True, "0": False}.get(request.POST.get("saved", ""))
+    if request.user.is_authenticated:
+        saved = bookmark_toggle(member=request.user, tool=tool, saved=wanted) is not None
+    else:
+        saved = SessionBookmarks(request.session).toggle(tool, saved=wanted)
+    tool.reader_bookmarked = saved
+    if request.htmx:
+        return render(request, "tools/_card_actions.html#bookmark", {"tool": tool})
+    done = "Saved {} to your bookmarks." if saved else "Removed {} from your bookmarks."
+    messages.success(request, done.format(tool.name))
+    back = back_url(request, tool.get_absolute_url())
+    return redirect(f"{back}#tool-{tool.slug}")
+
+
+@require_GET
+def bookmark_list(request: HttpRequest) -> HttpResponse:
+    tools = for_reader(Tool.objects.published().with_category(), request)
+    if request.user.is_authenticated:
+        tools = list(tools.bookmarked_by(request.user))
+    else:
+        ids = SessionBookmarks(request.session).ids
+        tools = sorted(tools.filter(pk__in=ids), key=lambda tool: ids.index(tool.pk), reverse=True)
+    return render(request, "tools/bookmark_list.html", {"tools": tools})

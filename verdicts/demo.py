@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Model
 
+from reviews.demo import demo_votes_load
 from reviews.models import Persona, Review
 from reviews.services import panel_recount
 from tools.models import Category, Tool
@@ -113,4 +114,5 @@ def demo_load(*, path: Path = DEMO_FILE) -> Counter:
         )
 
     panel_recount(tool_ids=[t.pk for t in tools.values()])
+    demo_votes_load(counts)
     return counts

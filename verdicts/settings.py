@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from verdicts.env import env_bool, env_int, env_list, env_required, env_str
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_htmx",
+    "allauth",
+    "allauth.account",
     "verdicts",
     "tools",
     "reviews",
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "verdicts.urls"
@@ -200,3 +205,53 @@ if not DEBUG:
 # --- Discovery ---
 # A community percentage counts in rankings only from this many votes.
 RANKING_MIN_VOTES = env_int("RANKING_MIN_VOTES", 10)
+
+# --- Accounts and community ---
+# Members sign in with django-allauth: email and password, the address confirmed before the
+# first sign-in. allauth's backend is the only one, so every password check (the admin's
+# too, see verdicts/urls.py) goes through its rate limits.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "verdicts.accounts.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True  # one address per member, as User.email has it; changing it re-confirms
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell members when their password or address changes
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_SESSION_REMEMBER = None  # the sign-in form asks
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Verdicts: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Sign-up, sign-in and password reset answer alike for registered and unknown addresses;
+# the adapter evens out the work behind them so response times agree too.
+ACCOUNT_PREVENT_ENUMERATION = True
+# Rate limits on top of allauth's defaults ("amount/period/per"); a limited request gets 429.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",  # key: the address typed in
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+# Behind a reverse proxy, set how many proxies to trust so limits apply per client address;
+# the vote and bookmark limits read the client address the same way.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "verdicts.accounts.client_ip"
+
+# Votes and bookmarks: a flood from one member (or one address, signed out) is answered 429.
+VOTE_RATE_LIMIT = env_str("VOTE_RATE_LIMIT", "30/m")
+BOOKMARK_RATE_LIMIT = env_str("BOOKMARK_RATE_LIMIT", "60/m")
+RATELIMIT_VIEW = "verdicts.errors.rate_limited"
+CSRF_FAILURE_VIEW = "verdicts.errors.csrf_failure"
+
+# The community counts kept on tool rows are exact by construction; the nightly recount
+# repairs any drift from writes that bypassed the services (a raw SQL fix, a restore).
+CELERY_BEAT_SCHEDULE["recount-verdicts"] = {
+    "task": "reviews.tasks.recount_verdicts",
+    "schedule": crontab(hour=3, minute=17),
+}

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from reviews.models import Persona, Review
 from reviews.verdicts import Candidate, Pick, pick
-from tools.models import Tool
+from tools.models import Tool, ToolQuerySet
 from verdicts.charts import Chart, persona_scores_chart
 from verdicts.models import Comparison, pair_slug
 
@@ -80,18 +80,18 @@ def _splits(slug: str) -> list[tuple[str, str]]:
     return splits
 
 
-def pair_resolve(*, slug: str, user) -> Pair:
+def pair_resolve(*, slug: str, user, among: ToolQuerySet | None = None) -> Pair:
     """The pair a comparison URL names, or Http404.
 
     The canonical order is the editor's, when an editor paired the two tools in
     a comparison the user may see; otherwise it is alphabetical by slug. Any
-    two tools the user may see make a pair.
+    two tools the user may see make a pair. ``among`` is the tools to look in,
+    annotated as the page needs (all of them by default).
     """
     splits = _splits(slug)
     names = {name for split in splits for name in split}
-    tools = {
-        t.slug: t for t in Tool.objects.visible_to(user).with_category().filter(slug__in=names)
-    }
+    among = Tool.objects.all() if among is None else among
+    tools = {t.slug: t for t in among.visible_to(user).with_category().filter(slug__in=names)}
     for first, second in splits:
         if first in tools and second in tools and first != second:
             break

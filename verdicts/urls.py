@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
@@ -14,11 +15,16 @@ admin.site.site_header = "Verdicts editors' desk"
 admin.site.site_title = "Verdicts editors"
 admin.site.index_title = "Content"
 
+# The admin's own login form has no rate limit: send it through allauth's sign-in instead.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("compare/", include("verdicts.compare_urls")),
     path("panel/", include("reviews.urls")),
+    path("tools/", include("reviews.vote_urls")),
     path("", include("tools.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path(
@@ -34,3 +40,9 @@ urlpatterns = [
     path("feeds/comparisons/", ComparisonFeed(), name="feed-comparisons"),
     path("feeds/categories/<slug:slug>/", CategoryComparisonFeed(), name="feed-category"),
 ]
+
+# allauth answers its rate-limited requests with this view when the URLconf names one.
+handler429 = "verdicts.errors.rate_limited"
+handler400 = "verdicts.errors.bad_request"
+handler403 = "verdicts.errors.permission_denied"
+handler404 = "verdicts.errors.page_not_found"

@@ -2,10 +2,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
+from tools.bookmarks import for_reader
 from tools.models import Category, Tool
 from verdicts import structured_data
 from verdicts.forms import CompareForm
+from verdicts.http import HtmxHttpRequest
 from verdicts.models import Comparison, pair_slug
 from verdicts.paging import paginate
 from verdicts.sidebyside import pair_resolve, side_by_side
@@ -60,14 +63,19 @@ def compare_tools(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def comparison_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    pair = pair_resolve(slug=slug, user=request.user)
+@vary_on_headers("HX-Request")
+def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    among = for_reader(Tool.objects.all(), request)
+    pair = pair_resolve(slug=slug, user=request.user, among=among)
     if slug != pair.slug:
         return redirect("compare:detail", pair.slug, permanent=True)
     sbs = side_by_side(pair.tools)
+    template = "verdicts/comparison_detail.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#pick"  # the pick refreshing itself after a vote
     return render(
         request,
-        "verdicts/comparison_detail.html",
+        template,
         {
             "pair": pair,
             "comparison": pair.comparison,

@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from reviews.models import Persona, Review
+from reviews.models import Persona, Review, Vote
+from reviews.services import community_recount
 from tools.models import Category, Tool
 from verdicts.models import Comparison
 
@@ -12,7 +13,7 @@ def snapshot() -> dict:
     """Every demo row with every value, to prove a second load changes nothing."""
     return {
         model.__name__: sorted(model.objects.values_list(), key=lambda row: row[0])
-        for model in (Category, Persona, Tool, Review, Comparison)
+        for model in (Category, Persona, Tool, Review, Comparison, Vote)
     }
 
 
@@ -72,3 +73,23 @@ def test_every_demo_page_renders(client, demo):
     urls += [p.get_absolute_url() for p in Persona.objects.all()]
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+SEED_COMPARISONS = [
+    "smolvlm2-turbo-vs-mistral-3-small-22b",
+    "smolvlm2-vs-mistral-3-small-24b",
+    "smolvlm2-turbo-vs-mistral-8b-instruct-v3",
+    "smolvlm2-turbo-vs-mistral-8x22b-v2",
+    "smolvlm2-turbo-vs-mistral-large-3",
+]
+
+
+def test_demo_has_community_votes_away_from_the_seed_comparisons(client, demo):
+    voted = Tool.objects.published().filter(community_ships__gt=0)
+    assert voted.count() >= 5
+    assert community_recount() == 0  # the counts on the rows are the votes'
+    for slug in SEED_COMPARISONS:
+        html = client.get(f"/compare/{slug}/").content.decode()
+        assert html.count("No community votes yet") == 4, slug  # two cards, two table cells
+    html = client.get("/").content.decode()
+    assert "Claude Code" in html and "83% ship · 12 votes" in html

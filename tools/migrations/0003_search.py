@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tools', '0001_initial'),
+        ('tools', '0002_bookmark'),
     ]
 
     operations = [

@@ -1,0 +1,38 @@
+"""Where a reader goes after a form post: back to the page they were on."""
+
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def back_url(request: HtmxHttpRequest, fallback: str) -> str:
+    """The page the form was posted from: its ``next`` field, else the Referer, as a path.
+
+    Only a URL on this site counts, so a crafted ``next`` cannot send a reader elsewhere.
+    """
+    for candidate in (request.POST.get("next"), request.headers.get("referer")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(candidate)
+            if parts.path.startswith("/"):
+                return parts.path + (f"?{parts.query}" if parts.query else "")
+    return fallback
+
+
+def sign_in_first(request: HtmxHttpRequest, next_url: str) -> HttpResponse:
+    """Send a signed-out reader to sign in, and from there back to ``next_url``."""
+    url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
