@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 
 from reviews.models import Call, Review, Vote
 from tools.models import Tool
+from verdicts import pagecache
 from verdicts.models import User
 
 CLEAR = "clear"
@@ -32,6 +33,7 @@ def panel_recount(*, tool_ids: Iterable[int] | None = None) -> int:
     number of rows updated.
     """
     tools = Tool.objects.all() if tool_ids is None else Tool.objects.filter(pk__in=list(tool_ids))
+    pagecache.bump("content")
     return tools.update(
         panel_ships=_review_aggregate(Count("pk", filter=Q(call=Call.SHIP))),
         panel_skips=_review_aggregate(Count("pk", filter=Q(call=Call.SKIP))),
@@ -82,6 +84,7 @@ def vote_cast(*, member: User, tool: Tool, value: str) -> Vote | None:
             **{field: F(field) + delta for field, delta in changes.items() if delta}
         )
         counts = {field: counts[field] + delta for field, delta in changes.items()}
+        pagecache.bump("votes", f"tool:{tool.slug}")
     tool.community_ships = counts["community_ships"]
     tool.community_skips = counts["community_skips"]
     return vote
@@ -115,6 +118,7 @@ def community_recount(*, tool_ids: Iterable[int] | None = None) -> int:
     )
     if not drifted:
         return 0
+    pagecache.bump("content")
     return Tool.objects.filter(pk__in=drifted).update(
         community_ships=_vote_count(Call.SHIP), community_skips=_vote_count(Call.SKIP)
     )

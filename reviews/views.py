@@ -13,16 +13,19 @@ from tools.models import Tool
 from verdicts.charts import score_histogram
 from verdicts.errors import problem
 from verdicts.http import HtmxHttpRequest, back_url, sign_in_first
+from verdicts.pagecache import cached_for_readers
 from verdicts.paging import paginate
 
 
 @require_GET
+@cached_for_readers()
 def panel(request: HttpRequest) -> HttpResponse:
     personas = Persona.objects.active().with_record()
     return render(request, "reviews/panel.html", {"personas": personas})
 
 
 @require_GET
+@cached_for_readers()
 def persona_detail(request: HttpRequest, slug: str) -> HttpResponse:
     persona = get_object_or_404(Persona.objects.with_record(), slug=slug)
     reviews = (

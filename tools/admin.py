@@ -6,6 +6,7 @@ from django.utils import timezone
 from reviews.models import Review
 from reviews.services import panel_recount
 from tools.models import Category, Tool
+from verdicts import pagecache
 
 
 @admin.register(Category)
@@ -83,9 +84,11 @@ class ToolAdmin(admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         drafts = queryset.filter(status=Tool.Status.DRAFT)
         count = drafts.update(status=Tool.Status.PUBLISHED, published_at=timezone.now())
+        pagecache.bump("content")
         self.message_user(request, f"Published {count} tool(s).", messages.SUCCESS)
 
     @admin.action(description="Return the selected tools to draft")
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = queryset.update(status=Tool.Status.DRAFT)
+        pagecache.bump("content")
         self.message_user(request, f"{count} tool(s) are drafts again.", messages.SUCCESS)

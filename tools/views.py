@@ -13,11 +13,13 @@ from tools.services import bookmark_toggle
 from verdicts import structured_data
 from verdicts.http import HtmxHttpRequest, back_url
 from verdicts.models import Comparison
+from verdicts.pagecache import cached_for_readers
 from verdicts.paging import paginate
 from verdicts.sidebyside import scorecard
 
 
 @require_GET
+@cached_for_readers(depends=lambda request: ["votes"])
 @vary_on_headers("HX-Request")
 def tool_list(request: HtmxHttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
@@ -27,6 +29,7 @@ def tool_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_readers(depends=lambda request, slug: [f"tool:{slug}"])
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tools = for_reader(Tool.objects.visible_to(request.user).with_category(), request)
     tool = get_object_or_404(tools, slug=slug)
@@ -48,6 +51,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_for_readers()
 def category_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "tools/category_list.html", {"categories": Category.objects.with_tool_counts()}
@@ -55,6 +59,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_readers(depends=lambda request, slug: ["votes"])
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     tools = Tool.objects.published().in_category(category).with_category().sorted_by("panel")
@@ -72,6 +77,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_for_readers(depends=lambda request: ["votes"])
 def rankings(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.published().with_category()
     by_category: dict[Category, dict] = {}

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 
+from verdicts import pagecache
 from verdicts.models import Comparison, User
 
 
@@ -25,6 +26,7 @@ class ComparisonAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Comparison.Status.DRAFT).update(
             status=Comparison.Status.PUBLISHED, published_at=timezone.now()
         )
+        pagecache.bump("content")
         self.message_user(request, f"Published {count} comparison(s).")
 
 

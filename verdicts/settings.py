@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "verdicts.context_processors.site",
+                "verdicts.context_processors.per_request_secrets",
             ],
             "builtins": [
                 "verdicts.templatetags.verdicts_tags",
@@ -178,6 +179,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
 PAGE_SIZE = 12
+
+# Anonymous pages are cached whole and invalidated by version (verdicts/pagecache.py); this
+# is only the backstop for what no save announces, such as a publication date arriving.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 # Rate limits live in the cache; while Redis is down they let requests through rather
 # than lock everyone out (documented in SECURITY.md).

@@ -70,7 +70,7 @@ class Pair:
         return f"{self.tools[0].name} vs {self.tools[1].name}"
 
 
-def _splits(slug: str) -> list[tuple[str, str]]:
+def slug_splits(slug: str) -> list[tuple[str, str]]:
     """Every way to read ``slug`` as ``<a>-vs-<b>``; tool slugs may themselves hold "-vs-"."""
     splits = []
     start = 0
@@ -88,7 +88,7 @@ def pair_resolve(*, slug: str, user, among: ToolQuerySet | None = None) -> Pair:
     two tools the user may see make a pair. ``among`` is the tools to look in,
     annotated as the page needs (all of them by default).
     """
-    splits = _splits(slug)
+    splits = slug_splits(slug)
     names = {name for split in splits for name in split}
     among = Tool.objects.all() if among is None else among
     tools = {t.slug: t for t in among.visible_to(user).with_category().filter(slug__in=names)}

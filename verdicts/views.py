@@ -10,11 +10,13 @@ from verdicts import structured_data
 from verdicts.forms import CompareForm
 from verdicts.http import HtmxHttpRequest
 from verdicts.models import Comparison, pair_slug
+from verdicts.pagecache import cached_for_readers
 from verdicts.paging import paginate
-from verdicts.sidebyside import pair_resolve, side_by_side
+from verdicts.sidebyside import pair_resolve, side_by_side, slug_splits
 
 
 @require_GET
+@cached_for_readers(depends=lambda request: ["votes"])
 def home(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.published().with_category()
     return render(
@@ -29,7 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _picked_tools_show_votes(request: HttpRequest) -> list[str]:
+    return ["votes"] if "tools" in request.GET or "with" in request.GET else []
+
+
 @require_GET
+@cached_for_readers(depends=_picked_tools_show_votes)
 def comparison_list(request: HttpRequest) -> HttpResponse:
     if "tools" in request.GET or "with" in request.GET:
         return compare_tools(request)
@@ -62,7 +69,12 @@ def compare_tools(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _pair_tools(request: HttpRequest, slug: str) -> list[str]:
+    return [f"tool:{name}" for split in slug_splits(slug) for name in split]
+
+
 @require_GET
+@cached_for_readers(depends=_pair_tools)
 @vary_on_headers("HX-Request")
 def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     among = for_reader(Tool.objects.all(), request)

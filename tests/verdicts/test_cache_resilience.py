@@ -37,11 +37,15 @@ def test_reads_are_misses_and_writes_are_dropped(redis_down, caplog):
         redis_down.incr("k")
 
 
-def test_pages_still_serve_within_the_socket_timeout(client, demo, redis_down):
+def test_pages_still_serve_within_the_socket_timeout(client, demo, redis_down, caplog):
     started = time.monotonic()
-    response = client.get("/compare/smolvlm2-turbo-vs-mistral-8x22b-v2/")
+    with caplog.at_level(logging.WARNING, logger="verdicts.cache"):
+        response = client.get("/compare/smolvlm2-turbo-vs-mistral-8x22b-v2/")
     assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"
+    assert "Ship · 3 ship / 1 skip" in response.content.decode()
     assert time.monotonic() - started < 5
+    assert "Cache unavailable" in caplog.text
 
 
 def test_a_working_cache_still_works():

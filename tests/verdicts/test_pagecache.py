@@ -1,0 +1,115 @@
+"""Whole-page caching for anonymous readers: hits, exact invalidation, nothing personal shared."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from reviews.services import review_save, vote_cast
+from tests.factories import ComparisonFactory, ReviewFactory, ToolFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)  # versions move on commit
+
+
+@pytest.fixture
+def pair(panel):
+    comparison = ComparisonFactory()
+    for tool in comparison.tools:
+        ReviewFactory(tool=tool, persona=panel[0])
+    return comparison
+
+
+def state(response) -> str:
+    return response.get("X-Page-Cache", "none")
+
+
+def test_second_anonymous_visit_is_served_from_the_cache(client, pair, django_assert_num_queries):
+    url = pair.get_absolute_url()
+    assert state(client.get(url)) == "miss"
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert state(response) == "hit"
+    assert response.status_code == 200
+
+
+def test_a_vote_invalidates_the_pages_that_show_that_tool(client, pair, member):
+    url = pair.get_absolute_url()
+    other = ToolFactory()
+    client.get(url), client.get(other.get_absolute_url())
+    vote_cast(member=member, tool=pair.tool_a, value="ship")
+    response = client.get(url)
+    assert state(response) == "miss"
+    assert "100% ship · 1 vote" in response.content.decode()
+    assert state(client.get(other.get_absolute_url())) == "hit"  # it shows nothing that changed
+
+
+def test_a_review_edit_invalidates(client, pair):
+    url = pair.get_absolute_url()
+    client.get(url)
+    review = pair.tool_a.reviews.get()
+    review.score, review.call = 12, "skip"
+    review_save(review=review)
+    response = client.get(url)
+    assert state(response) == "miss"
+    assert "12/100" in response.content.decode()
+
+
+def test_publishing_from_the_admin_invalidates_the_catalogue(client):
+    draft = ToolFactory(name="Brand New", draft=True)
+    assert "Brand New" not in client.get("/tools/").content.decode()
+    editor = Client()
+    editor.force_login(UserFactory(is_staff=True, is_superuser=True))
+    editor.post("/admin/tools/tool/", {"action": "publish", "_selected_action": [draft.pk]})
+    response = client.get("/tools/")
+    assert state(response) == "miss"
+    assert "Brand New" in response.content.decode()
+
+
+def test_a_members_own_vote_never_reaches_another_reader(pair, member):
+    url = pair.get_absolute_url()
+    voter = Client()
+    voter.force_login(member)
+    vote_cast(member=member, tool=pair.tool_a, value="ship")
+    mine = voter.get(url)
+    assert state(mine) == "none"  # members' pages are never cached
+    assert 'aria-pressed="true"' in mine.content.decode()
+    reader = Client()
+    reader.get(url)
+    theirs = reader.get(url)
+    assert state(theirs) == "hit"
+    assert 'aria-pressed="true"' not in theirs.content.decode()
+
+
+def test_a_reader_with_saved_bookmarks_is_not_served_the_shared_page(client, pair):
+    url = pair.get_absolute_url()
+    client.get(url)
+    client.post(f"/tools/{pair.tool_a.slug}/bookmark/", {"saved": "1"})
+    response = client.get(url)
+    assert state(response) == "none"
+    assert 'aria-pressed="true"' in response.content.decode()
+
+
+def test_htmx_fragments_and_full_pages_are_cached_apart(client):
+    ToolFactory(name="Ollama")
+    full = client.get("/tools/?q=olla")
+    fragment = client.get("/tools/?q=olla", headers={"HX-Request": "true"})
+    assert state(full) == state(fragment) == "miss"
+    assert "<html" in client.get("/tools/?q=olla").content.decode()
+    assert (
+        "<html" not in client.get("/tools/?q=olla", headers={"HX-Request": "true"}).content.decode()
+    )
+
+
+def test_each_reader_gets_their_own_csrf_token_and_nonce_in_a_cached_page(pair):
+    url = pair.get_absolute_url()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(url)
+    response = second.get(url)
+    assert state(response) == "hit"
+    html = response.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    nonce = re.search(r"'nonce-([\w-]+)'", response["Content-Security-Policy"]).group(1)
+    assert f'nonce="{nonce}"' in html
+    assert "Placeholder" not in html
+    saved = second.post(f"/tools/{pair.tool_a.slug}/bookmark/", {"csrfmiddlewaretoken": token})
+    assert saved.status_code == 302  # the token from the cached page passes the CSRF check

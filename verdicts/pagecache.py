@@ -1,0 +1,124 @@
+"""Whole pages cached in Redis for readers who see nothing of their own.
+
+A page is cached only for a signed-out reader with no saved bookmarks and no
+pending messages: nobody's vote or bookmark can reach anyone else. htmx
+fragments and full pages are cached apart.
+
+Invalidation is by version numbers kept in the cache and folded into every key:
+"content" moves when editors change anything (a tool, review, comparison,
+persona or category; see verdicts/signals.py), "votes" on every vote, and
+"tool:<id>" on a vote for that tool. A page names the versions it depends on,
+so a vote re-renders only the pages that show that tool's community figures.
+
+The CSRF token and the CSP nonce differ per request, so pages are rendered with
+placeholders and each request gets its own values written in when served.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+
+CSRF_PLACEHOLDER = "csrfPlaceholder0c6b1f2e9a7d4e58b3f1"
+NONCE_PLACEHOLDER = "noncePlaceholder5e2a8c1d7b4f9e03a6"
+
+Depends = Callable[..., list[str]]
+
+
+def versions_key(name: str) -> str:
+    return f"version:{name}"
+
+
+def bump(*names: str) -> None:
+    """Move the named versions on, once the current transaction commits."""
+
+    def move() -> None:
+        for name in names:
+            try:
+                cache.incr(versions_key(name))
+            except ValueError:  # not there yet (or the cache is down): start it
+                cache.set(versions_key(name), 1, timeout=None)
+
+    transaction.on_commit(move)
+
+
+def tool_versions(*tool_ids: int) -> list[str]:
+    return [f"tool:{pk}" for pk in tool_ids]
+
+
+def is_anonymous_reader(request: HttpRequest) -> bool:
+    """Nothing on the page would be this reader's own."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return False
+    if "messages" in request.COOKIES or request.session.get("_messages"):
+        return False
+    return not request.session.get("bookmarks")
+
+
+def _key(request: HttpRequest, names: list[str]) -> str | None:
+    keys = [versions_key(name) for name in names]
+    found = cache.get_many(keys)
+    versions = ",".join(str(found.get(key, 0)) for key in keys)
+    htmx = getattr(request, "htmx", None)
+    variant = "htmx" if htmx and not htmx.history_restore_request else "page"
+    raw = f"{request.get_full_path()}|{variant}|{versions}"
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _serve(request: HttpRequest, content: str, content_type: str) -> HttpResponse:
+    content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+    content = content.replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
+    return HttpResponse(content, content_type=content_type)
+
+
+def cached_for_readers(depends: Depends | None = None):
+    """Cache the view's 200 responses for anonymous readers.
+
+    ``depends(request, **view_kwargs)`` returns version names beyond "content"
+    that the page shows (e.g. "votes", or a tool's "tool:<id>").
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not is_anonymous_reader(request):
+                return view(request, *args, **kwargs)
+            names = ["content", *(depends(request, *args, **kwargs) if depends else [])]
+            key = _key(request, names)
+            if (hit := cache.get(key)) is not None:
+                response = _serve(request, *hit)
+                response["X-Page-Cache"] = "hit"
+                return response
+            request.render_placeholders = True
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return _fill_placeholders(request, response)
+            content_type = response["Content-Type"]
+            content = response.content.decode(response.charset)
+            cache.set(key, (content, content_type), timeout=settings.PAGE_CACHE_SECONDS)
+            served = _serve(request, content, content_type)
+            for header in ("Vary",):
+                if header in response:
+                    served[header] = response[header]
+            served["X-Page-Cache"] = "miss"
+            return served
+
+        return wrapper
+
+    return decorate
+
+
+def _fill_placeholders(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if not response.streaming:
+        response.content = (
+            response.content.decode(response.charset)
+            .replace(CSRF_PLACEHOLDER, get_token(request))
+            .replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
+        )
+    return response
