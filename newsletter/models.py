@@ -1,8 +1,9 @@
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower, Now
 from django.urls import reverse
 
@@ -56,6 +57,15 @@ class Subscriber(models.Model):
         return self.email
 
 
+# Paths under /newsletter/ that an edition's web page must not shadow.
+RESERVED_KEYS = {"subscribe", "confirm", "unsubscribe"}
+
+
+def validate_edition_key(key: str) -> None:
+    if key in RESERVED_KEYS:
+        raise ValidationError(f"“{key}” is taken by a page of the site; choose another key.")
+
+
 class EditionQuerySet(models.QuerySet):
     def sent(self):
         return self.filter(status=Edition.Status.SENT)
@@ -70,6 +80,15 @@ class EditionQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-created_at", "-pk")
 
+    def stalled(self):
+        """Being sent, with rows due and none leased: no sender is working on it."""
+        deliveries = Delivery.objects.filter(edition=OuterRef("pk"))
+        return (
+            self.filter(status=Edition.Status.SENDING)
+            .filter(Exists(deliveries.due()))
+            .exclude(Exists(deliveries.leased()))
+        )
+
 
 class Edition(models.Model):
     """One weekly email. Composing the same week twice finds its key taken."""
@@ -83,6 +102,7 @@ class Edition(models.Model):
     key = models.SlugField(
         max_length=20,
         unique=True,
+        validators=[validate_edition_key],
         help_text="One edition per key. The weekly edition's key is its ISO week: 2026-w48.",
     )
     subject = models.CharField(max_length=150)

@@ -3,6 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from newsletter.models import Edition, Subscriber
 from reviews.models import Call, Persona, Review
 from tools.models import Category, Tool
 from verdicts.models import Comparison, User
@@ -83,3 +84,39 @@ class ComparisonFactory(factory.django.DjangoModelFactory):
     editor_note = "Two tools for the same job."
     status = Comparison.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """An active subscriber: one who confirmed. ``pending`` and ``unsubscribed`` are traits."""
+
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    status = Subscriber.Status.ACTIVE
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        pending = factory.Trait(status=Subscriber.Status.PENDING, confirmed_at=None)
+        unsubscribed = factory.Trait(
+            status=Subscriber.Status.UNSUBSCRIBED,
+            unsubscribed_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    """A draft edition; pass ``comparisons=[...]`` to fill it."""
+
+    class Meta:
+        model = Edition
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"test-{n}")
+    subject = factory.Sequence(lambda n: f"This week on Verdicts, number {n}")
+    intro = "Two pairs of tools went before the panel this week."
+    covers_until = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def comparisons(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.comparisons.set(extracted)

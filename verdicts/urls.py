@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("compare/", include("verdicts.compare_urls")),
     path("panel/", include("reviews.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("tools.urls")),
     path("admin/", admin.site.urls),
 ]
