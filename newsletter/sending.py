@@ -7,9 +7,11 @@
   ``available_at`` one lease ahead and commits. Then it sends the chunk over one
   SMTP connection and commits each row as sent as soon as the server has
   answered 250.
-- A sender stops a chunk well before its lease runs out, so no row is taken over
-  while its holder could still be sending it.
-- A sender that dies keeps its lease until it runs out; then another sender
+- Just before each message the sender renews that row's lease, and skips the
+  row if it no longer holds it. A message takes far less than a lease, so a row
+  is never taken over while its holder is still sending it, however slow the
+  rest of the chunk was.
+- A sender that dies keeps its leases until they run out; then another sender
   takes the rows it had not marked. Only the message in flight at the death,
   taken by the server but not yet marked, can go out twice.
 - A temporary refusal (4xx) puts the row back with a growing backoff; a
@@ -88,23 +90,21 @@ class Run:
 class Chunk:
     claim: uuid.UUID
     deliveries: list[Delivery]
-    send_until: float  # time.monotonic() deadline, inside the lease
+
+
+def _lease_end():
+    return Now() + dt.timedelta(seconds=settings.NEWSLETTER_CLAIM_LEASE)
 
 
 def deliveries_claim(*, edition: Edition, size: int | None = None) -> Chunk:
     """Lease up to ``size`` due rows of ``edition`` that no other sender holds."""
-    lease = settings.NEWSLETTER_CLAIM_LEASE
-    # Taken before the claim commits, so this deadline falls inside the lease.
-    send_until = time.monotonic() + lease * 0.8
     claim = uuid.uuid4()
     with transaction.atomic():
         due = edition.deliveries.due().select_for_update(skip_locked=True).order_by("pk")
         ids = list(due.values_list("pk", flat=True)[: size or settings.NEWSLETTER_CHUNK_SIZE])
-        Delivery.objects.filter(pk__in=ids).update(
-            claim=claim, available_at=Now() + dt.timedelta(seconds=lease)
-        )
+        Delivery.objects.filter(pk__in=ids).update(claim=claim, available_at=_lease_end())
     deliveries = Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk")
-    return Chunk(claim=claim, deliveries=list(deliveries), send_until=send_until)
+    return Chunk(claim=claim, deliveries=list(deliveries))
 
 
 def edition_deliver(*, edition_id: int) -> Run:
@@ -137,8 +137,6 @@ def _send_chunk(chunk: Chunk, content: EditionContent) -> Exception | None:
         except (smtplib.SMTPException, OSError) as exc:
             return exc
         for delivery in chunk.deliveries:
-            if time.monotonic() > chunk.send_until:
-                break  # the rest go back to the pool below
             if error := _send_one(mailer, chunk, delivery, content):
                 return error
         return None
@@ -154,9 +152,11 @@ def _send_one(mailer, chunk: Chunk, delivery: Delivery, content) -> Exception | 
     mine = Delivery.objects.filter(
         pk=delivery.pk, claim=chunk.claim, status=Delivery.Status.PENDING
     )
-    # Read again just before sending: an unsubscribe since the claim counts.
-    if not mine.filter(subscriber__status=Subscriber.Status.ACTIVE).exists():
-        mine.update(status=Delivery.Status.SKIPPED)
+    # A fresh lease for the time this message takes; an unsubscribe since the claim counts.
+    if not mine.filter(subscriber__status=Subscriber.Status.ACTIVE).update(
+        available_at=_lease_end()
+    ):
+        mine.update(status=Delivery.Status.SKIPPED)  # a no-op if the row is no longer ours
         return None
     message = edition_message(
         content=content, subscriber=delivery.subscriber, delivery_id=delivery.pk

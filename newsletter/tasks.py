@@ -12,8 +12,9 @@ from django.conf import settings
 
 log = logging.getLogger(__name__)
 
-# A run stops claiming chunks after NEWSLETTER_TASK_BUDGET and a chunk ends inside its
-# lease, so a run never outlives these limits unless something hangs.
+# A run stops claiming chunks after NEWSLETTER_TASK_BUDGET, so it ends well inside these
+# limits unless the SMTP server crawls; if it does, the soft limit interrupts the run and
+# the rows it had not sent go back to the pool.
 SEND_SOFT_LIMIT = settings.NEWSLETTER_TASK_BUDGET + settings.NEWSLETTER_CLAIM_LEASE
 SEND_HARD_LIMIT = SEND_SOFT_LIMIT + 60
 

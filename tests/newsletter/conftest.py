@@ -70,7 +70,7 @@ def worker_env(transactional_db, smtp_server, settings) -> dict[str, str]:
 
 @pytest.fixture
 def start_worker(worker_env, tmp_path):
-    """Start Celery workers; every one started is stopped when the test ends."""
+    """Start Celery workers; every one started is killed when the test ends."""
     workers: list[CeleryWorker] = []
 
     def start(**kwargs) -> CeleryWorker:
@@ -82,7 +82,7 @@ def start_worker(worker_env, tmp_path):
 
     yield start
     for worker in workers:
-        worker.stop()
+        worker.kill()
 
 
 @pytest.fixture

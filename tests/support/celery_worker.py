@@ -3,9 +3,11 @@
 The worker is another process, so a test that uses it needs a transactional
 database: the worker sees only committed rows. It runs in a process group of its
 own; ``stop()`` and ``kill()`` reach the whole group, so no worker or pool child
-outlives its test, even one a test has half killed.
+outlives its test, even one a test has half killed. Nothing a test worker holds is
+worth a graceful shutdown, so tests end their workers with ``kill()``.
 """
 
+import atexit
 import contextlib
 import itertools
 import os
@@ -21,6 +23,14 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).parent / "celery"
 _names = itertools.count(1)
+_alive: set["CeleryWorker"] = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    """Should a test run end without its teardowns (an interrupt), still end its workers."""
+    for worker in list(_alive):
+        worker.kill()
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str = "") -> object:
@@ -76,6 +86,7 @@ class CeleryWorker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group, pool children included
             )
+        _alive.add(self)
         try:
             wait_for(lambda: self._ready(offset), timeout=timeout, what="the worker to start")
         except AssertionError:
@@ -115,14 +126,4 @@ class CeleryWorker:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
-
-    def stop(self, timeout: float = 15) -> None:
-        """Warm shutdown; anything still alive after ``timeout`` is killed."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.process.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=timeout)
-        self.kill()  # the group: pool children a hard kill may have orphaned
+        _alive.discard(self)

@@ -5,7 +5,9 @@ Tests point Django's mailer at it and assert on what actually crossed the wire.
 ``drop_after`` makes it cut the connection after accepting that many messages.
 ``lose_reply_after`` keeps that many messages but cuts the connection before the
 last one's "250" reaches the client: the one message no SMTP client can know the
-fate of. ``delay`` slows every reply down, to catch a sender mid-send.
+fate of. ``delay`` slows every reply down; ``stall_after`` holds the reply to that
+message for ``stall_for`` seconds and sets ``stalled``, so a test can kill the
+sender while exactly that message is in flight.
 """
 
 import asyncio
@@ -50,6 +52,9 @@ class SMTPSink:
     drop_after: int | None = None  # cut the connection after accepting this many messages
     lose_reply_after: int | None = None  # keep this many, but never answer the last one
     delay: float = 0.0  # seconds between taking a message and answering "250"
+    stall_after: int | None = None  # hold the answer to this message ...
+    stall_for: float = 5.0  # ... this long
+    stalled: threading.Event = field(default_factory=threading.Event)  # ... and say so
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -65,6 +70,9 @@ class SMTPSink:
             accepted = len(self.received)
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.stall_after is not None and accepted == self.stall_after:
+            self.stalled.set()
+            await asyncio.sleep(self.stall_for)
         if self.lose_reply_after is not None and accepted >= self.lose_reply_after:
             self.lose_reply_after = None  # once
             server.transport.close()
