@@ -7,6 +7,7 @@ class SubscribeForm(forms.Form):
         error_messages={
             "required": "Enter your email address.",
             "invalid": "That isn't an email address we can write to. Check it and try again.",
+            "max_length": "That address is longer than any we can write to.",
         },
     )
     # Hidden from people by CSS; bots that fill in every field give themselves away.
