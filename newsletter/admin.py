@@ -140,6 +140,9 @@ class EditionAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["desk"] = self._desk_context(request, obj)
+            if obj.status != Edition.Status.DRAFT:  # nothing left to save
+                context.update(show_save=False, show_save_and_continue=False)
+                context.update(show_save_and_add_another=False)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

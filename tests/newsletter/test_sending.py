@@ -9,6 +9,7 @@ import time
 from unittest.mock import patch
 
 import pytest
+from celery.exceptions import Retry
 from django.db import connection, transaction
 
 from newsletter.models import Delivery, Edition
@@ -16,6 +17,7 @@ from newsletter.sending import deliveries_claim, edition_deliver
 from newsletter.services import edition_pause, edition_resume, edition_start
 from newsletter.tasks import send_edition
 from tests.factories import EditionFactory, SubscriberFactory
+from tests.support.smtp import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_sending")]
 
@@ -269,3 +271,26 @@ def _wait(condition, timeout: float = 10) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def test_an_smtp_server_that_is_down_retries_the_task_and_blames_no_reader(
+    start, settings, eager_celery
+):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 1},
+        }
+    }
+    readers(2)
+    edition = start()
+
+    with pytest.raises(Retry) as retry:
+        send_edition.apply((edition.pk,), throw=True)
+
+    assert retry.value.when == 0.2  # NEWSLETTER_RETRY_BACKOFF, doubling on each retry
+    assert isinstance(retry.value.exc, ConnectionRefusedError)
+
+    assert set(edition.deliveries.values_list("status", "attempts")) == {("pending", 0)}
+    assert not Delivery.objects.leased().exists()  # free for the next run at once
+    assert list(Edition.objects.stalled()) == [edition]  # which beat's sweep will queue
