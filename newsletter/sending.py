@@ -165,20 +165,7 @@ def _send_one(mailer, chunk: Chunk, delivery: Delivery, content) -> Exception | 
         mailer.send_messages([message])
     except (smtplib.SMTPException, OSError, ValueError) as exc:
         failure = smtp_failure(exc)
-        attempts = delivery.attempts + 1
-        if failure.permanent or attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
-            error = failure.error
-            if not failure.permanent:
-                error = f"Gave up after {attempts} tries: {error}"
-            mine.update(status=Delivery.Status.FAILED, attempts=attempts, last_error=error)
-        else:
-            wait = 0 if failure.halts_run else backoff(attempts)
-            mine.update(
-                attempts=attempts,
-                last_error=failure.error,
-                claim=None,
-                available_at=Now() + dt.timedelta(seconds=wait),
-            )
+        _record_failure(mine, attempts=delivery.attempts + 1, failure=failure)
         return exc if failure.halts_run else None
     # The server has the message: record it before anything else can go wrong.
     marked = mine.update(
@@ -187,6 +174,24 @@ def _send_one(mailer, chunk: Chunk, delivery: Delivery, content) -> Exception | 
     if not marked:
         log.warning("Delivery %s was sent after its claim was lost", delivery.pk)
     return None
+
+
+def _record_failure(row, *, attempts: int, failure: SMTPFailure) -> None:
+    """Fail the row for good, or put it back for a later try."""
+    if failure.permanent:
+        row.update(status=Delivery.Status.FAILED, attempts=attempts, last_error=failure.error)
+    elif attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
+        error = f"Gave up after {attempts} tries: {failure.error}"
+        row.update(status=Delivery.Status.FAILED, attempts=attempts, last_error=error)
+    else:
+        # The server failing is no reason to keep this reader waiting: back at once.
+        wait = 0 if failure.halts_run else backoff(attempts)
+        row.update(
+            attempts=attempts,
+            last_error=failure.error,
+            claim=None,
+            available_at=Now() + dt.timedelta(seconds=wait),
+        )
 
 
 def _close(mailer) -> None:

@@ -1,7 +1,7 @@
 """Celery tasks: thin, taking ids, calling services; safe to run twice or at once.
 
-Sending tasks ack late and are handed back to the broker if the worker process
-dies, so a killed run is picked up again; everything they do is idempotent.
+They ack late and go back to the broker if their worker process dies, so a killed
+run is picked up again: everything they do may safely happen twice.
 """
 
 import logging
@@ -25,7 +25,7 @@ def _retry_countdown(retries: int) -> float:
     return backoff(retries + 1)
 
 
-@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
 def compose_weekly_edition() -> int | None:
     from newsletter.services import edition_compose
 
@@ -63,14 +63,28 @@ def resume_stalled_editions() -> list[int]:
     return stalled
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=30, time_limit=60)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    soft_time_limit=30,
+    time_limit=60,
+)
 def send_confirmation(self, subscriber_id: int) -> None:
     from newsletter.services import subscriber_send_confirmation
 
     _send_retrying(self, subscriber_send_confirmation, subscriber_id=subscriber_id)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=30, time_limit=60)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    soft_time_limit=30,
+    time_limit=60,
+)
 def send_edition_test(self, edition_id: int, email: str) -> None:
     from newsletter.sending import edition_send_copy
 

@@ -76,7 +76,7 @@ def _confirming(token: str) -> Subscriber | None:
         return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link only shows a button; its POST confirms, so link scanners confirm nothing."""
     if request.method == "POST":
@@ -91,7 +91,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt  # RFC 8058: mail clients post the one-click form without cookies or a token
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """GET asks; only a POST of ``List-Unsubscribe=One-Click`` takes the address off."""
     subscriber = get_object_or_404(Subscriber, token=token)
