@@ -175,12 +175,12 @@ def test_pausing_stops_after_the_chunk_under_way_and_resuming_finishes(
 ):
     settings.NEWSLETTER_CHUNK_SIZE = 5
     emails = readers(20)
-    smtp_server.sink.delay = 0.05
+    smtp_server.sink.stall_after, smtp_server.sink.stall_for = 2, 0.5
     edition = start()
     runs = []
     sender = threading.Thread(target=_run_in_thread, args=(edition.pk, runs))
     sender.start()
-    _wait(lambda: len(smtp_server.sink.received) >= 2)
+    assert smtp_server.sink.stalled.wait(10)  # the first chunk is under way
     edition_pause(edition=edition)
     sender.join(timeout=10)
 
@@ -200,10 +200,13 @@ def test_two_senders_at_once_never_send_a_row_twice(start, smtp_server, settings
     smtp_server.sink.delay = 0.01
     edition = start()
     claimed_by: dict[str, int] = {}
+    both_started = threading.Barrier(2, timeout=10)
 
     def claim(**kwargs):
-        chunk = deliveries_claim(**kwargs)
         name = threading.current_thread().name
+        if name not in claimed_by:
+            both_started.wait()  # neither may finish the list before the other begins
+        chunk = deliveries_claim(**kwargs)
         claimed_by[name] = claimed_by.get(name, 0) + len(chunk.deliveries)
         return chunk
 
@@ -235,7 +238,7 @@ def test_rows_a_dead_sender_held_are_taken_over_when_its_lease_runs_out(
     first = edition_deliver(edition_id=edition.pk)
 
     assert sum(smtp_server.sink.per_recipient().values()) == 7
-    assert 0.5 < first.again_in <= 1.0  # come back when the lease runs out
+    assert 0 < first.again_in <= 1.0  # come back when the lease runs out
     time.sleep(first.again_in)
     assert edition_deliver(edition_id=edition.pk).finished
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
