@@ -200,6 +200,9 @@ NEWSLETTER_FIRST_EDITION_DAYS = 7  # the first edition covers this many days bac
 NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a confirmation link stays good
 NEWSLETTER_CONFIRM_INTERVAL = 60 * 60  # at most one confirmation email per address per hour
 NEWSLETTER_SUBSCRIBE_RATE = env_str("NEWSLETTER_SUBSCRIBE_RATE", "20/h")  # per IP address
+# Where that IP address is read: the connection's own unless a reverse proxy in front says
+# who the client is (for example RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 NEWSLETTER_CHUNK_SIZE = env_int("NEWSLETTER_CHUNK_SIZE", 50)  # messages per SMTP connection
 NEWSLETTER_CLAIM_LEASE = float(env_str("NEWSLETTER_CLAIM_LEASE", "600"))  # seconds
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)

@@ -2,9 +2,9 @@
 
 The worker is another process, so a test that uses it needs a transactional
 database: the worker sees only committed rows. It runs in a process group of its
-own; ``stop()`` and ``kill()`` reach the whole group, so no worker or pool child
-outlives its test, even one a test has half killed. Nothing a test worker holds is
-worth a graceful shutdown, so tests end their workers with ``kill()``.
+own and ``kill()`` reaches the whole group, so no worker or pool child outlives its
+test, even one a test has half killed. Nothing a test worker holds is worth a
+graceful shutdown, so that is how tests end their workers.
 """
 
 import atexit
@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -48,7 +49,7 @@ def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str 
 def database_url() -> str:
     """The URL of the database Django uses now: in a test, pytest-django's test database."""
     db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    auth = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
