@@ -4,6 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from newsletter.models import Edition, Subscriber
 from reviews.models import Call, Persona, Review, Vote
 from tools.models import Bookmark, Category, Tool
 from verdicts.models import Comparison, User
@@ -118,3 +119,39 @@ class BookmarkFactory(factory.django.DjangoModelFactory):
 
     member = factory.SubFactory(UserFactory)
     tool = factory.SubFactory(ToolFactory)
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """An active subscriber: one who confirmed. ``pending`` and ``unsubscribed`` are traits."""
+
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    status = Subscriber.Status.ACTIVE
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        pending = factory.Trait(status=Subscriber.Status.PENDING, confirmed_at=None)
+        unsubscribed = factory.Trait(
+            status=Subscriber.Status.UNSUBSCRIBED,
+            unsubscribed_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    """A draft edition; pass ``comparisons=[...]`` to fill it."""
+
+    class Meta:
+        model = Edition
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"test-{n}")
+    subject = factory.Sequence(lambda n: f"This week on Verdicts, number {n}")
+    intro = "Two pairs of tools went before the panel this week."
+    covers_until = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def comparisons(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.comparisons.set(extracted)

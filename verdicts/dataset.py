@@ -251,7 +251,11 @@ def dataset_make(*, sizes: Sizes, seed: int = 1, progress: Progress) -> dict[str
         "reviews": len(reviewed) * len(seats),
         "comparisons": len(pairs),
         "members": len(members),
-        "votes": _count("reviews_vote", "member_id IN (SELECT id FROM verdicts_user WHERE email LIKE %s)", [f"%@{EMAIL_DOMAIN}"]),
+        "votes": _count(
+            "reviews_vote",
+            "member_id IN (SELECT id FROM verdicts_user WHERE email LIKE %s)",
+            [f"%@{EMAIL_DOMAIN}"],
+        ),
         "subscribers": subscribers,
     }  # fmt: skip
 

@@ -16,6 +16,13 @@ EDITOR_MODELS = [
     ("verdicts", "comparison"),
 ]
 
+# The newsletter's models: granted by migration 0003, once their tables exist.
+NEWSLETTER_EDITOR_MODELS = [
+    ("newsletter", "subscriber"),
+    ("newsletter", "edition"),
+    ("newsletter", "delivery"),
+]
+
 
 def editors_group_sync(apps, schema_editor, models=EDITOR_MODELS) -> None:
     """Create the group if needed and grant it every permission on ``models``."""

@@ -260,3 +260,31 @@ CELERY_BEAT_SCHEDULE["recount-verdicts"] = {
     "task": "reviews.tasks.recount_verdicts",
     "schedule": crontab(hour=3, minute=17),
 }
+
+# --- Newsletter ---
+# The weekly edition is composed by Celery beat on NEWSLETTER_WEEKDAY at NEWSLETTER_HOUR:00
+# UTC (Celery's clock is UTC), then sent in chunks by any number of workers. The sending
+# knobs are environment variables too so that tests can run a real worker fast.
+NEWSLETTER_WEEKDAY = env_str("NEWSLETTER_WEEKDAY", "mon")
+NEWSLETTER_HOUR = env_int("NEWSLETTER_HOUR", 8)
+NEWSLETTER_FIRST_EDITION_DAYS = 7  # the first edition covers this many days back
+NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 60 * 60  # seconds a confirmation link stays good
+NEWSLETTER_CONFIRM_INTERVAL = 60 * 60  # at most one confirmation email per address per hour
+NEWSLETTER_SUBSCRIBE_RATE = env_str("NEWSLETTER_SUBSCRIBE_RATE", "20/h")  # per IP address
+# (The address is read as for every rate limit: see TRUSTED_PROXY_COUNT above.)
+NEWSLETTER_CHUNK_SIZE = env_int("NEWSLETTER_CHUNK_SIZE", 50)  # messages per SMTP connection
+NEWSLETTER_CLAIM_LEASE = float(env_str("NEWSLETTER_CLAIM_LEASE", "600"))  # seconds
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
+NEWSLETTER_RETRY_BACKOFF = float(env_str("NEWSLETTER_RETRY_BACKOFF", "30"))  # doubles per try
+NEWSLETTER_RETRY_BACKOFF_MAX = float(env_str("NEWSLETTER_RETRY_BACKOFF_MAX", "900"))
+NEWSLETTER_TASK_BUDGET = float(env_str("NEWSLETTER_TASK_BUDGET", "240"))  # then hand over
+NEWSLETTER_SWEEP_INTERVAL = float(env_str("NEWSLETTER_SWEEP_INTERVAL", "600"))
+
+CELERY_BEAT_SCHEDULE["newsletter-weekly-edition"] = {
+    "task": "newsletter.tasks.compose_weekly_edition",
+    "schedule": crontab(minute=0, hour=NEWSLETTER_HOUR, day_of_week=NEWSLETTER_WEEKDAY),
+}
+CELERY_BEAT_SCHEDULE["newsletter-resume-stalled"] = {
+    "task": "newsletter.tasks.resume_stalled_editions",
+    "schedule": NEWSLETTER_SWEEP_INTERVAL,
+}

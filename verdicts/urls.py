@@ -23,6 +23,7 @@ urlpatterns = [
     path("compare/", include("verdicts.compare_urls")),
     path("panel/", include("reviews.urls")),
     path("tools/", include("reviews.vote_urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("tools.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -37,8 +37,8 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     ship.click()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fcompare%2F"))
     page.get_by_role("link", name="Create an account").click()
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill("plenty-of-words-99")
+    page.locator("main").get_by_label("Email").fill(EMAIL)
+    page.locator("main").get_by_label("Password").fill("plenty-of-words-99")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
 
@@ -89,8 +89,8 @@ def test_a_flood_of_votes_shows_a_notice_in_place(page: Page, comparison, settin
     settings.VOTE_RATE_LIMIT = "1/m"
     member = UserFactory(verified=True)
     page.goto(f"/accounts/login/?next={comparison.get_absolute_url()}")
-    page.get_by_label("Email").fill(member.email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_label("Email").fill(member.email)
+    page.locator("main").get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     card = page.locator("#tool-alpha-model")
     card.get_by_role("button", name="Ship").click()
@@ -113,8 +113,8 @@ def test_voting_without_javascript(page_without_js: Page, comparison):
 
     ship.click()  # signed out: off to sign in, then straight back
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fcompare%2F"))
-    page.get_by_label("Email").fill(member.email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_label("Email").fill(member.email)
+    page.locator("main").get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(f"{url}$"))
 

@@ -3,12 +3,19 @@
 Tests point Django's mailer at it and assert on what actually crossed the wire.
 ``fail_for`` makes the server answer chosen recipients with an SMTP error code,
 ``drop_after`` makes it cut the connection after accepting that many messages.
+``lose_reply_after`` keeps that many messages but cuts the connection before the
+last one's "250" reaches the client: the one message no SMTP client can know the
+fate of. ``delay`` slows every reply down; ``stall_after`` holds the reply to that
+message for ``stall_for`` seconds and sets ``stalled``, so a test can kill the
+sender while exactly that message is in flight.
 """
 
+import asyncio
 import email
 import email.policy
 import socket
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
@@ -43,6 +50,11 @@ class SMTPSink:
     received: list[Received] = field(default_factory=list)
     fail_for: dict[str, str] = field(default_factory=dict)  # address -> "451 Try later"
     drop_after: int | None = None  # cut the connection after accepting this many messages
+    lose_reply_after: int | None = None  # keep this many, but never answer the last one
+    delay: float = 0.0  # seconds between taking a message and answering "250"
+    stall_after: int | None = None  # hold the answer to this message ...
+    stall_for: float = 5.0  # ... this long
+    stalled: threading.Event = field(default_factory=threading.Event)  # ... and say so
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -56,15 +68,30 @@ class SMTPSink:
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
             accepted = len(self.received)
-        if self.drop_after is not None and accepted >= self.drop_after:
-            self.drop_after = None  # drop once
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.stall_after is not None and accepted == self.stall_after:
+            self.stalled.set()
+            await asyncio.sleep(self.stall_for)
+        if self.lose_reply_after is not None and accepted >= self.lose_reply_after:
+            self.lose_reply_after = None  # once
             server.transport.close()
-            return "421 Closing connection"
+            return "250 Message accepted"  # never written: the transport is closed
+        if self.drop_after is not None and accepted >= self.drop_after:
+            self.drop_after = None  # once
+            # Close once this "250" is on the wire: the message was accepted, and the
+            # client finds the connection gone at its next command.
+            asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[Received]:
         with self.lock:
             return [r for r in self.received if address in r.recipients]
+
+    def per_recipient(self) -> Counter:
+        """How many messages each address received."""
+        with self.lock:
+            return Counter(address for r in self.received for address in r.recipients)
 
     def clear(self) -> None:
         with self.lock:

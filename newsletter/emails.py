@@ -1,0 +1,110 @@
+"""The newsletter's emails, built as Django messages for any mailer to send.
+
+Each email is an HTML part, with the CSS inlined because most mail clients drop
+<style> blocks, and a plain-text part saying the same things.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from newsletter import links
+from newsletter.models import Edition, Subscriber
+from reviews.verdicts import Candidate, Pick, pick
+from verdicts.models import Comparison
+
+_inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
+
+
+def _render(template: str, context: dict) -> tuple[str, str]:
+    context = {"site_url": settings.SITE_URL, **context}
+    text = render_to_string(f"{template}.txt", context)
+    html = _inliner.inline(render_to_string(f"{template}.html", context))
+    return text, html
+
+
+def _message(*, subject: str, to: str, template: str, context: dict, headers=None):
+    text, html = _render(template, context)
+    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation_message(*, subscriber: Subscriber) -> EmailMultiAlternatives:
+    return _message(
+        subject="Confirm your Verdicts weekly subscription",
+        to=subscriber.email,
+        template="newsletter/email/confirm",
+        context={"subscriber": subscriber, "confirm_url": links.confirm_url(subscriber)},
+    )
+
+
+@dataclass(frozen=True)
+class EditionItem:
+    comparison: Comparison
+    pick: Pick
+    url: str
+
+    @property
+    def winner(self):
+        return None if self.pick.winner is None else self.pick.winner.name
+
+
+@dataclass(frozen=True)
+class EditionContent:
+    """What every copy of an edition shares; loaded once, then one message per reader."""
+
+    edition: Edition
+    items: list[EditionItem]
+    url: str
+
+    @classmethod
+    def load(cls, edition: Edition) -> "EditionContent":
+        comparisons = edition.comparisons.published().with_tools().newest_first()
+        items = [
+            EditionItem(
+                comparison=c,
+                pick=pick([Candidate(t.name, t.panel, t.community) for t in c.tools]),
+                url=links.absolute(c.get_absolute_url()),
+            )
+            for c in comparisons
+        ]
+        return cls(edition=edition, items=items, url=links.edition_url(edition))
+
+    @property
+    def context(self) -> dict:
+        return {"edition": self.edition, "items": self.items, "web_url": self.url}
+
+
+def edition_message(
+    *, content: EditionContent, subscriber: Subscriber, delivery_id: int | None = None
+) -> EmailMultiAlternatives:
+    """The edition as ``subscriber`` receives it, with their own unsubscribe link.
+
+    A delivery's Message-ID is fixed, so the rare copy sent twice (the one in
+    flight when a sender dies) carries the same ID and clients that dedupe by
+    it show one.
+    """
+    unsubscribe = links.unsubscribe_url(subscriber)
+    host = links.site_host()
+    message_id = f"edition-{content.edition.pk}.delivery-{delivery_id or uuid.uuid4().hex}"
+    return _message(
+        subject=content.edition.subject,
+        to=subscriber.email,
+        template="newsletter/email/edition",
+        context={
+            **content.context,
+            "unsubscribe_url": unsubscribe,
+            "archive_url": links.archive_url(),
+        },
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"Verdicts weekly <weekly.{host}>",
+            "Message-ID": f"<{message_id}@{host}>",
+        },
+    )

@@ -1,0 +1,299 @@
+"""The sending engine in this process, against the loopback SMTP server.
+
+The engine commits as it goes, so these tests use a transactional database.
+The same engine under a real Celery worker is in test_worker.py.
+"""
+
+import threading
+import time
+from unittest.mock import patch
+
+import pytest
+from celery.exceptions import Retry
+from django.db import connection, transaction
+
+from newsletter.models import Delivery, Edition
+from newsletter.sending import deliveries_claim, edition_deliver
+from newsletter.services import edition_pause, edition_resume, edition_start
+from newsletter.tasks import send_edition
+from tests.factories import EditionFactory, SubscriberFactory
+from tests.support.smtp import free_port
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_sending")]
+
+
+def readers(count: int) -> list[str]:
+    return [SubscriberFactory().email for _ in range(count)]
+
+
+@pytest.fixture
+def start(reviewed_comparison):
+    """Start an edition to the subscribers there are now; the test runs the sending itself."""
+
+    def start_edition() -> Edition:
+        with patch.object(send_edition, "delay_on_commit") as queued:
+            edition = edition_start(edition=EditionFactory(comparisons=[reviewed_comparison]))
+        queued.assert_called_once_with(edition.pk)
+        return edition
+
+    return start_edition
+
+
+def test_every_active_subscriber_gets_the_edition_once(start, smtp_server):
+    emails = readers(45)
+    SubscriberFactory(pending=True, email="pending@example.com")
+    SubscriberFactory(unsubscribed=True, email="gone@example.com")
+    edition = start()
+
+    run = edition_deliver(edition_id=edition.pk)
+
+    assert run.finished
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT and edition.sent_at is not None
+    assert set(edition.deliveries.values_list("status", flat=True)) == {"sent"}
+    assert edition.progress().sent == 45
+
+
+def test_one_connection_carries_a_whole_chunk(start, smtp_server, settings):
+    settings.NEWSLETTER_CHUNK_SIZE = 10
+    readers(25)
+    sessions = []
+    original = smtp_server.sink.handle_DATA
+
+    async def handle_DATA(server, session, envelope):
+        sessions.append(id(session))
+        return await original(server, session, envelope)
+
+    smtp_server.sink.handle_DATA = handle_DATA
+    edition_deliver(edition_id=start().pk)
+    assert len(sessions) == 25
+    assert len(set(sessions)) == 3  # 10 + 10 + 5
+
+
+def test_a_temporary_refusal_is_retried_after_a_backoff(start, smtp_server):
+    emails = readers(5)
+    smtp_server.sink.fail_for[emails[2]] = "451 4.3.0 Mailbox busy, try later"
+    edition = start()
+
+    first = edition_deliver(edition_id=edition.pk)
+
+    assert 0 < first.again_in <= 0.3  # the row's backoff
+    row = Delivery.objects.get(subscriber__email=emails[2])
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error.startswith("451 4.3.0 Mailbox busy")
+    assert emails[2] not in smtp_server.sink.per_recipient()
+
+    del smtp_server.sink.fail_for[emails[2]]
+    time.sleep(first.again_in)
+    assert edition_deliver(edition_id=edition.pk).finished
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+
+
+def test_a_permanent_refusal_marks_the_row_failed_with_the_error(start, smtp_server):
+    emails = readers(4)
+    smtp_server.sink.fail_for[emails[1]] = "550 5.1.1 No such user here"
+    edition = start()
+
+    assert edition_deliver(edition_id=edition.pk).finished
+
+    row = Delivery.objects.get(subscriber__email=emails[1])
+    assert row.status == "failed"
+    assert row.last_error == "550 5.1.1 No such user here"
+    assert smtp_server.sink.per_recipient() == {e: 1 for e in emails if e != emails[1]}
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+    assert (edition.progress().sent, edition.progress().failed) == (3, 1)
+
+
+def test_temporary_refusals_give_up_after_the_last_attempt(start, smtp_server, settings):
+    settings.NEWSLETTER_MAX_ATTEMPTS = 2
+    settings.NEWSLETTER_RETRY_BACKOFF = 0.05
+    [email] = readers(1)
+    smtp_server.sink.fail_for[email] = "452 4.2.2 Mailbox full"
+    edition = start()
+
+    run = edition_deliver(edition_id=edition.pk)
+    time.sleep(run.again_in)
+    assert edition_deliver(edition_id=edition.pk).finished
+
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts) == ("failed", 2)
+    assert row.last_error == "Gave up after 2 tries: 452 4.2.2 Mailbox full"
+
+
+def test_a_dropped_connection_ends_the_run_and_the_next_run_finishes(start, smtp_server):
+    emails = readers(30)
+    smtp_server.sink.drop_after = 7
+    edition = start()
+
+    first = edition_deliver(edition_id=edition.pk)
+
+    assert first.error is not None  # the task retries this with a backoff
+    assert sum(smtp_server.sink.per_recipient().values()) == 7
+    assert Delivery.objects.filter(status="sent").count() == 7
+    assert not Delivery.objects.leased().exists()  # the rest of the chunk went back
+
+    assert edition_deliver(edition_id=edition.pk).finished
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+
+
+def test_a_lost_reply_resends_only_the_one_message_in_flight(start, smtp_server):
+    emails = readers(30)
+    smtp_server.sink.lose_reply_after = 7  # the 7th is kept but its "250" never arrives
+    edition = start()
+
+    assert edition_deliver(edition_id=edition.pk).error is not None
+    assert edition_deliver(edition_id=edition.pk).finished
+
+    counts = smtp_server.sink.per_recipient()
+    assert set(counts) == set(emails)
+    assert [e for e, n in counts.items() if n > 1] == [emails[6]]
+    assert counts[emails[6]] == 2
+    # The copy sent twice carries one Message-ID, so clients that dedupe show one.
+    ids = {r.message["Message-ID"] for r in smtp_server.sink.to(emails[6])}
+    assert len(ids) == 1
+
+
+def test_an_unsubscribe_after_the_rows_were_written_skips_the_reader(start, smtp_server, client):
+    emails = readers(3)
+    edition = start()
+    leaving = Delivery.objects.get(subscriber__email=emails[0]).subscriber
+    client.post(f"/newsletter/unsubscribe/{leaving.token}/", {"List-Unsubscribe": "One-Click"})
+
+    assert edition_deliver(edition_id=edition.pk).finished
+
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails[1:], 1)
+    assert Delivery.objects.get(subscriber=leaving).status == "skipped"
+    assert edition.progress().skipped == 1
+
+
+def test_pausing_stops_after_the_chunk_under_way_and_resuming_finishes(
+    start, smtp_server, settings, eager_celery
+):
+    settings.NEWSLETTER_CHUNK_SIZE = 5
+    emails = readers(20)
+    smtp_server.sink.stall_after, smtp_server.sink.stall_for = 2, 0.5
+    edition = start()
+    runs = []
+    sender = threading.Thread(target=_run_in_thread, args=(edition.pk, runs))
+    sender.start()
+    assert smtp_server.sink.stalled.wait(10)  # the first chunk is under way
+    edition_pause(edition=edition)
+    sender.join(timeout=10)
+
+    assert runs[0].finished
+    assert sum(smtp_server.sink.per_recipient().values()) == 5  # the first chunk, whole
+    assert edition.progress().pending == 15
+
+    edition_resume(edition=edition)  # queues the task, which runs here (eager)
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+
+
+def test_two_senders_at_once_never_send_a_row_twice(start, smtp_server, settings, monkeypatch):
+    settings.NEWSLETTER_CHUNK_SIZE = 4
+    emails = readers(40)
+    smtp_server.sink.delay = 0.01
+    edition = start()
+    claimed_by: dict[str, int] = {}
+    both_started = threading.Barrier(2, timeout=10)
+
+    def claim(**kwargs):
+        name = threading.current_thread().name
+        if name not in claimed_by:
+            both_started.wait()  # neither may finish the list before the other begins
+        chunk = deliveries_claim(**kwargs)
+        claimed_by[name] = claimed_by.get(name, 0) + len(chunk.deliveries)
+        return chunk
+
+    monkeypatch.setattr("newsletter.sending.deliveries_claim", claim)
+    runs: list = []
+    senders = [threading.Thread(target=_run_in_thread, args=(edition.pk, runs)) for _ in "ab"]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join(timeout=30)
+
+    # The first to find nothing left to claim comes back later, in case the other dies.
+    assert len(runs) == 2 and not any(run.error for run in runs)
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+    assert len(claimed_by) == 2 and all(claimed_by.values())  # both did part of the work
+    assert sum(claimed_by.values()) == 40
+
+
+def test_rows_a_dead_sender_held_are_taken_over_when_its_lease_runs_out(
+    start, smtp_server, settings
+):
+    settings.NEWSLETTER_CLAIM_LEASE = 1.0
+    emails = readers(12)
+    edition = start()
+    abandoned = deliveries_claim(edition=edition, size=5)  # a sender that then died
+
+    first = edition_deliver(edition_id=edition.pk)
+
+    assert sum(smtp_server.sink.per_recipient().values()) == 7
+    assert 0 < first.again_in <= 1.0  # come back when the lease runs out
+    time.sleep(first.again_in)
+    assert edition_deliver(edition_id=edition.pk).finished
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    assert len(abandoned.deliveries) == 5
+
+
+def test_the_engine_refuses_to_run_inside_a_transaction(start):
+    edition = start()
+    with transaction.atomic(), pytest.raises(RuntimeError, match="outside a transaction"):
+        edition_deliver(edition_id=edition.pk)
+
+
+def test_an_edition_nobody_works_on_is_stalled(start, settings):
+    settings.NEWSLETTER_CLAIM_LEASE = 1.0
+    readers(3)
+    edition = start()
+    assert list(Edition.objects.stalled()) == [edition]  # written, never claimed
+    deliveries_claim(edition=edition, size=1)
+    assert not Edition.objects.stalled().exists()  # a live lease: someone is sending
+    time.sleep(1.1)
+    assert list(Edition.objects.stalled()) == [edition]  # the lease ran out
+
+
+def _run_in_thread(edition_id: int, runs: list) -> None:
+    try:
+        runs.append(edition_deliver(edition_id=edition_id))
+    finally:
+        connection.close()
+
+
+def _wait(condition, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_an_smtp_server_that_is_down_retries_the_task_and_blames_no_reader(
+    start, settings, eager_celery
+):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 1},
+        }
+    }
+    readers(2)
+    edition = start()
+
+    with pytest.raises(Retry) as retry:
+        send_edition.apply((edition.pk,), throw=True)
+
+    assert retry.value.when == 0.2  # NEWSLETTER_RETRY_BACKOFF, doubling on each retry
+    assert isinstance(retry.value.exc, ConnectionRefusedError)
+
+    assert set(edition.deliveries.values_list("status", "attempts")) == {("pending", 0)}
+    assert not Delivery.objects.leased().exists()  # free for the next run at once
+    assert list(Edition.objects.stalled()) == [edition]  # which beat's sweep will queue
