@@ -4,6 +4,7 @@ Each email is an HTML part, with the CSS inlined because most mail clients drop
 <style> blocks, and a plain-text part saying the same things.
 """
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 
@@ -54,13 +55,20 @@ class EditionItem:
         return None if self.pick.winner is None else self.pick.winner.name
 
 
+# Stands in for each reader's unsubscribe link in the edition rendered once for everyone.
+_UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/placeholder-3f9c2e71/"
+
+
 @dataclass(frozen=True)
 class EditionContent:
-    """What every copy of an edition shares; loaded once, then one message per reader."""
+    """What every copy of an edition shares: loaded and rendered once, then one message
+    per reader with their own unsubscribe link written in."""
 
     edition: Edition
     items: list[EditionItem]
     url: str
+    text: str = ""
+    html: str = ""
 
     @classmethod
     def load(cls, edition: Edition) -> "EditionContent":
@@ -73,11 +81,31 @@ class EditionContent:
             )
             for c in comparisons
         ]
-        return cls(edition=edition, items=items, url=links.edition_url(edition))
+        content = cls(edition=edition, items=items, url=links.edition_url(edition))
+        text, html = _render(
+            "newsletter/email/edition",
+            {
+                **content.context,
+                "unsubscribe_url": _UNSUBSCRIBE_PLACEHOLDER,
+                "archive_url": links.archive_url(),
+            },
+        )
+        return dataclasses.replace(content, text=text, html=html)
 
     @property
     def context(self) -> dict:
         return {"edition": self.edition, "items": self.items, "web_url": self.url}
+
+    def for_reader(self, unsubscribe_url: str) -> tuple[str, str]:
+        """The text and HTML parts with this reader's unsubscribe link.
+
+        The link is a plain https URL of letters, digits, dashes and slashes, so it
+        reads the same escaped for HTML as it does in the text part.
+        """
+        return (
+            self.text.replace(_UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+            self.html.replace(_UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+        )
 
 
 def edition_message(
@@ -92,19 +120,15 @@ def edition_message(
     unsubscribe = links.unsubscribe_url(subscriber)
     host = links.site_host()
     message_id = f"edition-{content.edition.pk}.delivery-{delivery_id or uuid.uuid4().hex}"
-    return _message(
-        subject=content.edition.subject,
-        to=subscriber.email,
-        template="newsletter/email/edition",
-        context={
-            **content.context,
-            "unsubscribe_url": unsubscribe,
-            "archive_url": links.archive_url(),
-        },
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"Verdicts weekly <weekly.{host}>",
-            "Message-ID": f"<{message_id}@{host}>",
-        },
+    text, html = content.for_reader(unsubscribe)
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"Verdicts weekly <weekly.{host}>",
+        "Message-ID": f"<{message_id}@{host}>",
+    }
+    message = EmailMultiAlternatives(
+        content.edition.subject, text, to=[subscriber.email], headers=headers
     )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -266,6 +266,13 @@ class ToolQuerySet(models.QuerySet):
         )
 
 
+class ToolManager(models.Manager.from_queryset(ToolQuerySet)):
+    def get_queryset(self) -> ToolQuerySet:
+        # The stored search vector is for PostgreSQL to match against, never for Python:
+        # loading it would carry every description's lexemes along with each tool.
+        return super().get_queryset().defer("search_vector")
+
+
 class Tool(models.Model):
     """A product being judged.
 
@@ -320,7 +327,7 @@ class Tool(models.Model):
         db_persist=True,
     )
 
-    objects = ToolQuerySet.as_manager()
+    objects = ToolManager()
 
     class Meta:
         ordering = ["name"]

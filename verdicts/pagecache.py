@@ -87,7 +87,7 @@ def cached_for_readers(depends: Depends | None = None):
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not is_anonymous_reader(request):
+            if not settings.PAGE_CACHE_ENABLED or not is_anonymous_reader(request):
                 return view(request, *args, **kwargs)
             names = ["content", *(depends(request, *args, **kwargs) if depends else [])]
             key = _key(request, names)

@@ -183,6 +183,7 @@ PAGE_SIZE = 12
 # Anonymous pages are cached whole and invalidated by version (verdicts/pagecache.py); this
 # is only the backstop for what no save announces, such as a publication date arriving.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off: every page rendered (benchmarks)
 
 # Rate limits live in the cache; while Redis is down they let requests through rather
 # than lock everyone out (documented in SECURITY.md).

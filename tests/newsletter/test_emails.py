@@ -102,3 +102,17 @@ def test_the_confirmation_email_carries_the_signed_link_and_no_list_headers():
     assert f'href="{link}"' in html
     assert str(subscriber.token) in link  # signed, not hidden: the signature is the secret
     assert mime["List-Unsubscribe"] is None
+
+
+def test_one_rendering_serves_every_reader_with_their_own_unsubscribe_link(edition):
+    content = EditionContent.load(edition)
+    ann, bob = SubscriberFactory(), SubscriberFactory()
+    first = edition_message(content=content, subscriber=ann, delivery_id=1)
+    second = edition_message(content=content, subscriber=bob, delivery_id=2)
+    for message, reader, other in [(first, ann, bob), (second, bob, ann)]:
+        html = message.alternatives[0].content
+        assert str(reader.token) in message.body and str(reader.token) in html
+        assert str(other.token) not in message.body + html
+        assert "placeholder" not in message.body + html
+        assert str(reader.token) in message.extra_headers["List-Unsubscribe"]
+    assert first.body.replace(str(ann.token), "") == second.body.replace(str(bob.token), "")

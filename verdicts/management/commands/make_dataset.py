@@ -32,6 +32,8 @@ class Command(BaseCommand):
         bars = []
 
         def progress(label: str, total: int):
+            if bars:
+                bars[-1].close()
             bar = tqdm(total=total, desc=f"{label:<12}", unit="row", disable=quiet)
             bars.append(bar)
             return bar.update

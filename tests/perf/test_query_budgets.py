@@ -1,0 +1,105 @@
+"""Every public page runs a fixed number of SQL queries, whatever the size of the data.
+
+Each page is measured on two synthetic datasets a hundredfold apart (tools, reviews,
+comparisons, members, votes and subscribers); the counts must be equal and within budget.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ComparisonFactory, UserFactory
+from tools.models import Tool
+from verdicts.dataset import Sizes, dataset_make
+
+pytestmark = pytest.mark.django_db
+
+SMALL = Sizes(tools=6, votes=40, subscribers=10, members=4)
+LARGE = Sizes(tools=600, votes=4000, subscribers=1000, members=400)
+
+# page -> the most queries it may run (anonymous reader, nothing cached)
+BUDGETS = {
+    "/": 4,
+    "/compare/": 3,
+    "{comparison}": 4,
+    "{pair}": 4,
+    "/compare/?tools={a},{b},{c}": 3,
+    "/tools/": 3,
+    "/tools/?q=synthetic&pricing=free&sort=community": 3,
+    "{tool}": 5,
+    "/categories/": 1,
+    "{category}": 4,
+    "/panel/": 1,
+    "/panel/builder/": 4,
+    "/top/": 5,
+    "/bookmarks/": 1,
+    "/newsletter/": 2,
+    "/feeds/comparisons/": 1,
+    "/api/tools/": 2,
+    "/api/comparisons/{comparison_slug}/": 4,
+}
+COMPARISON_PAGE_BUDGET = 8  # the issue's ceiling for the comparison page
+
+
+def nothing(*args):
+    return lambda count: None
+
+
+def build(sizes: Sizes) -> dict[str, str]:
+    dataset_make(sizes=sizes, seed=7, progress=nothing)
+    tools = list(Tool.objects.filter(slug__startswith="ds-").order_by("pk")[:3])
+    comparison = ComparisonFactory(tool_a=tools[0], tool_b=tools[1])
+    return {
+        "comparison": comparison.get_absolute_url(),
+        "comparison_slug": comparison.slug,
+        "pair": f"/compare/{tools[1].slug}-vs-{tools[2].slug}/"
+        if tools[1].slug < tools[2].slug
+        else f"/compare/{tools[2].slug}-vs-{tools[1].slug}/",
+        "tool": tools[0].get_absolute_url(),
+        "category": tools[0].category.get_absolute_url(),
+        "a": tools[0].slug,
+        "b": tools[1].slug,
+        "c": tools[2].slug,
+    }
+
+
+def measure(client, names: dict[str, str]) -> dict[str, int]:
+    counts = {}
+    for page in BUDGETS:
+        url = page.format(**names)
+        cache.clear()  # measure the work, not the page cache
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts[page] = len(queries)
+    return counts
+
+
+@pytest.fixture
+def both_sizes(panel):
+    """Query counts per page on the small dataset, then on the large one."""
+
+    def run(client):
+        small = measure(client, build(SMALL))
+        large = measure(client, build(LARGE))
+        return small, large
+
+    return run
+
+
+def test_anonymous_pages_cost_the_same_at_a_hundred_times_the_data(client, both_sizes):
+    small, large = both_sizes(client)
+    assert large == small
+    over = {page: n for page, n in small.items() if n > BUDGETS[page]}
+    assert not over, over
+    assert small["{comparison}"] <= COMPARISON_PAGE_BUDGET
+
+
+def test_member_pages_cost_the_same_at_a_hundred_times_the_data(client, both_sizes):
+    client.force_login(UserFactory())
+    small, large = both_sizes(client)
+    assert large == small
+    # A member's pages add the session and user lookups, and their own votes and bookmarks
+    # ride along in the same SELECT as the tools.
+    assert small["{comparison}"] <= COMPARISON_PAGE_BUDGET
