@@ -164,7 +164,7 @@ def edition_start(*, edition: Edition) -> Edition:
         edition.status = Edition.Status.SENDING
         edition.started_at = timezone.now()
         edition.save(update_fields=["status", "started_at"])
-        send_edition.delay_on_commit(edition.pk)
+        _senders_queue(edition)
     return edition
 
 
@@ -176,8 +176,15 @@ def edition_pause(*, edition: Edition) -> Edition:
 def edition_resume(*, edition: Edition) -> Edition:
     with transaction.atomic():
         edition = _edition_move(edition, Edition.Status.PAUSED, Edition.Status.SENDING)
-        send_edition.delay_on_commit(edition.pk)
+        _senders_queue(edition)
     return edition
+
+
+def _senders_queue(edition: Edition) -> None:
+    """Queue the senders once the transaction commits; each claims its own chunks (SKIP
+    LOCKED), so NEWSLETTER_SENDERS workers share an edition without sharing a message."""
+    for _ in range(settings.NEWSLETTER_SENDERS):
+        send_edition.delay_on_commit(edition.pk)
 
 
 def _edition_move(edition: Edition, source: str, target: str) -> Edition:

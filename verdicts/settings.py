@@ -274,6 +274,7 @@ NEWSLETTER_CONFIRM_INTERVAL = 60 * 60  # at most one confirmation email per addr
 NEWSLETTER_SUBSCRIBE_RATE = env_str("NEWSLETTER_SUBSCRIBE_RATE", "20/h")  # per IP address
 # (The address is read as for every rate limit: see TRUSTED_PROXY_COUNT above.)
 NEWSLETTER_CHUNK_SIZE = env_int("NEWSLETTER_CHUNK_SIZE", 50)  # messages per SMTP connection
+NEWSLETTER_SENDERS = env_int("NEWSLETTER_SENDERS", 2)  # send_edition tasks started at once
 NEWSLETTER_CLAIM_LEASE = float(env_str("NEWSLETTER_CLAIM_LEASE", "600"))  # seconds
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
 NEWSLETTER_RETRY_BACKOFF = float(env_str("NEWSLETTER_RETRY_BACKOFF", "30"))  # doubles per try

@@ -24,6 +24,13 @@ def site_url(settings):
     settings.SITE_URL = SITE_URL
 
 
+@pytest.fixture(autouse=True)
+def one_sender(settings):
+    """One sender per edition unless a test asks for more, so queued tasks can be counted;
+    tests/newsletter/test_sending.py runs senders side by side on purpose."""
+    settings.NEWSLETTER_SENDERS = 1
+
+
 @pytest.fixture
 def fast_sending(settings):
     for name, value in FAST_SENDING.items():
