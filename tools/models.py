@@ -12,7 +12,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import models
 from django.db.models import F, Func, OuterRef, Q, Window
-from django.db.models.functions import Greatest, NullIf, RowNumber
+from django.db.models.functions import Cast, Greatest, NullIf, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,13 +62,25 @@ def _min_votes(min_votes: int | None) -> int:
     return max(settings.RANKING_MIN_VOTES if min_votes is None else min_votes, 1)
 
 
+def _share(part: str, *parts: str) -> models.Expression:
+    """``part`` over the sum of ``parts`` as a float, NULL when the sum is 0."""
+    total = sum((F(p) for p in parts[1:]), F(parts[0]))
+    return Cast(part, models.FloatField()) / NullIf(total, 0)
+
+
 def wilson_lower_bound_sql(positive: str, z: float = WILSON_Z) -> models.Expression:
     """``reviews.verdicts.wilson_lower_bound`` as SQL over the vote counters."""
-    n = NullIf(F("community_ships") + F("community_skips"), 0) * 1.0
-    p = F(positive) * 1.0 / n
+    n = Cast(NullIf(F("community_ships") + F("community_skips"), 0), models.FloatField())
+    p = _share(positive, "community_ships", "community_skips")
     spread = z * Func(p * (1 - p) / n + z * z / (4 * n * n), function="SQRT")
     return models.ExpressionWrapper(
         (p + z * z / (2 * n) - spread) / (1 + z * z / n), output_field=models.FloatField()
+    )
+
+
+def _stored(expression: models.Expression) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=expression, output_field=models.FloatField(), db_persist=True
     )
 
 
@@ -102,47 +114,21 @@ class ToolQuerySet(models.QuerySet):
     def with_category(self):
         return self.select_related("category")
 
-    def with_rates(self):
-        """Annotate ship rates and mean score (as fractions) for sorting in SQL."""
-        panel_total = F("panel_ships") + F("panel_skips")
-        votes_total = F("community_ships") + F("community_skips")
-        return self.annotate(
-            panel_rate=models.ExpressionWrapper(
-                F("panel_ships") * 1.0 / NullIf(panel_total, 0),
-                output_field=models.FloatField(),
-            ),
-            panel_mean=models.ExpressionWrapper(
-                F("panel_score_total") * 1.0 / NullIf(panel_total, 0),
-                output_field=models.FloatField(),
-            ),
-            community_rate=models.ExpressionWrapper(
-                F("community_ships") * 1.0 / NullIf(votes_total, 0),
-                output_field=models.FloatField(),
-            ),
-        )
-
-    PANEL_ORDER = (F("panel_rate").desc(), F("panel_mean").desc(), "name")
-    COMMUNITY_ORDER = (F("community_wilson").desc(), "name")
+    # Orders that indexes on Tool serve as they are (see Tool.Meta.indexes).
+    PANEL_ORDER = (
+        F("panel_rate").desc(nulls_last=True),
+        F("panel_mean").desc(nulls_last=True),
+        "name",
+    )
+    COMMUNITY_ORDER = (F("community_wilson").desc(nulls_last=True), "name")
 
     def top_by_panel(self):
         """Tools the panel has reviewed, highest ship rate first, then highest mean score."""
-        return self.with_rates().filter(panel_rate__isnull=False).order_by(*self.PANEL_ORDER)
-
-    def with_wilson(self):
-        """Annotate the Wilson lower bounds of the community's ship and skip shares."""
-        return self.annotate(
-            community_wilson=wilson_lower_bound_sql("community_ships"),
-            community_wilson_skip=wilson_lower_bound_sql("community_skips"),
-        )
+        return self.filter(panel_rate__isnull=False).order_by(*self.PANEL_ORDER)
 
     def top_by_community(self, *, min_votes: int | None = None):
         """Best community verdicts first, by Wilson lower bound, among tools with enough votes."""
-        return (
-            self.with_min_votes(_min_votes(min_votes))
-            .with_rates()
-            .with_wilson()
-            .order_by(*self.COMMUNITY_ORDER)
-        )
+        return self.with_min_votes(_min_votes(min_votes)).order_by(*self.COMMUNITY_ORDER)
 
     def panel_crowd_disagree(self, *, min_votes: int | None = None):
         """Tools whose panel label and community majority differ, where the majority is real.
@@ -152,8 +138,6 @@ class ToolQuerySet(models.QuerySet):
         """
         return (
             self.with_min_votes(_min_votes(min_votes))
-            .with_rates()
-            .with_wilson()
             .filter(
                 Q(panel_skips__gt=F("panel_ships"), community_wilson__gt=0.5)
                 | Q(panel_ships__gt=F("panel_skips"), community_wilson_skip__gt=0.5)
@@ -202,8 +186,10 @@ class ToolQuerySet(models.QuerySet):
             return self.newest_first()
         if key == "name":
             return self.order_by("name")
-        field = {"panel": "panel_rate", "score": "panel_mean", "community": "community_rate"}[key]
-        return self.with_rates().order_by(F(field).desc(nulls_last=True), "name")
+        if key == "panel":
+            return self.order_by(*self.PANEL_ORDER)
+        field = {"score": "panel_mean", "community": "community_rate"}[key]
+        return self.order_by(F(field).desc(nulls_last=True), "name")
 
     def with_reader(self, user, saved: Collection[int] = ()):
         """Annotate what this reader has done to each tool, for the card's buttons.
@@ -317,6 +303,12 @@ class Tool(models.Model):
     panel_score_total = models.PositiveIntegerField(default=0, editable=False)
     community_ships = models.PositiveIntegerField(default=0, editable=False)
     community_skips = models.PositiveIntegerField(default=0, editable=False)
+    # Rates PostgreSQL keeps up to date from the counts above, indexed for the rankings.
+    panel_rate = _stored(_share("panel_ships", "panel_ships", "panel_skips"))
+    panel_mean = _stored(_share("panel_score_total", "panel_ships", "panel_skips"))
+    community_rate = _stored(_share("community_ships", "community_ships", "community_skips"))
+    community_wilson = _stored(wilson_lower_bound_sql("community_ships"))
+    community_wilson_skip = _stored(wilson_lower_bound_sql("community_skips"))
     search_vector = models.GeneratedField(
         expression=(
             SearchVector("name", weight="A", config="english")
@@ -344,6 +336,8 @@ class Tool(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             GinIndex(fields=["search_vector"], name="tool_search_vector"),
+            models.Index(*ToolQuerySet.PANEL_ORDER, name="tool_panel_rank"),
+            models.Index(*ToolQuerySet.COMMUNITY_ORDER, name="tool_community_rank"),
         ]
 
     def __str__(self) -> str:

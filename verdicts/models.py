@@ -121,7 +121,12 @@ class Comparison(models.Model):
                 name="comparison_published_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            # newest_first() as it is written, so listings read the index in order
+            models.Index(
+                F("published_at").desc(nulls_last=True), F("id").desc(), name="comparison_newest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -98,6 +98,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Sessions live in PostgreSQL and are read through the cache: a member's request does not
+# query the database for its session, and nobody is signed out if Redis restarts.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 REDIS_URL = env_str("REDIS_URL", f"redis://127.0.0.1:6379/{15 if TESTING else 0}")
 CACHES = {
