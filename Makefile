@@ -32,7 +32,7 @@ format: env ## apply ruff's fixes and formatting
 	@.venv/bin/ruff format .
 
 bench: env services ## the load and throughput benchmarks in bench/ (not part of make test)
-	@$(MAKE) -C bench all
+	@bench/run
 
 lighthouse: env services node ## Lighthouse scores for the home and a comparison page into bench/RESULTS.md
 	@.venv/bin/python bench/lighthouse.py

@@ -183,7 +183,9 @@ def dataset_make(*, sizes: Sizes, seed: int = 1, progress: Progress) -> dict[str
         by_category.setdefault(category, []).append(tool)
     pairs = set()
     for shelf in by_category.values():
-        for _ in range(len(shelf) // 10):
+        if len(shelf) < 2:
+            continue
+        for _ in range(max(1, len(shelf) // 10)):
             a, b = rng.sample(shelf, 2)
             pairs.add((min(a, b), max(a, b)))
     tick = progress("comparisons", len(pairs))
