@@ -4,10 +4,11 @@ A page is cached only for a signed-out reader with no saved bookmarks and no
 pending messages: nobody's vote or bookmark can reach anyone else. htmx
 fragments and full pages are cached apart.
 
-Invalidation is by version numbers kept in the cache and folded into every key:
+Invalidation is by version numbers kept in the cache, read with the page in one
+round trip; a page rendered at other versions is a miss:
 "content" moves when editors change anything (a tool, review, comparison,
 persona or category; see verdicts/signals.py), "votes" on every vote, and
-"tool:<id>" on a vote for that tool. A page names the versions it depends on,
+"tool:<slug>" on a vote for that tool. A page names the versions it depends on,
 so a vote re-renders only the pages that show that tool's community figures.
 
 The CSRF token and the CSP nonce differ per request, so pages are rendered with
@@ -61,14 +62,26 @@ def is_anonymous_reader(request: HttpRequest) -> bool:
     return not request.session.get("bookmarks")
 
 
-def _key(request: HttpRequest, names: list[str]) -> str | None:
-    keys = [versions_key(name) for name in names]
-    found = cache.get_many(keys)
-    versions = ",".join(str(found.get(key, 0)) for key in keys)
+def _page_key(request: HttpRequest) -> str:
     htmx = getattr(request, "htmx", None)
     variant = "htmx" if htmx and not htmx.history_restore_request else "page"
-    raw = f"{request.get_full_path()}|{variant}|{versions}"
+    raw = f"{request.get_full_path()}|{variant}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _lookup(page_key: str, names: list[str]) -> tuple[str, tuple | None]:
+    """The versions the page depends on now, and the cached page if it was rendered at them.
+
+    One round trip: the version numbers and the page come back in one MGET, and the page
+    entry records the versions it was rendered at.
+    """
+    keys = [versions_key(name) for name in names]
+    found = cache.get_many([*keys, page_key])
+    versions = ",".join(str(found.get(key, 0)) for key in keys)
+    entry = found.get(page_key)
+    if entry is not None and entry[0] == versions:
+        return versions, entry[1:]
+    return versions, None
 
 
 def _serve(request: HttpRequest, content: str, content_type: str) -> HttpResponse:
@@ -90,8 +103,9 @@ def cached_for_readers(depends: Depends | None = None):
             if not settings.PAGE_CACHE_ENABLED or not is_anonymous_reader(request):
                 return view(request, *args, **kwargs)
             names = ["content", *(depends(request, *args, **kwargs) if depends else [])]
-            key = _key(request, names)
-            if (hit := cache.get(key)) is not None:
+            key = _page_key(request)
+            versions, hit = _lookup(key, names)
+            if hit is not None:
                 response = _serve(request, *hit)
                 response["X-Page-Cache"] = "hit"
                 return response
@@ -101,7 +115,7 @@ def cached_for_readers(depends: Depends | None = None):
                 return _fill_placeholders(request, response)
             content_type = response["Content-Type"]
             content = response.content.decode(response.charset)
-            cache.set(key, (content, content_type), timeout=settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (versions, content, content_type), timeout=settings.PAGE_CACHE_SECONDS)
             served = _serve(request, content, content_type)
             for header in ("Vary",):
                 if header in response:
