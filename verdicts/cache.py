@@ -11,7 +11,7 @@ import threading
 import time
 from functools import wraps
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,29 @@ def _missing_key(*args, **kwargs):
     raise ValueError("The cache is unavailable.")
 
 
+class ReusedClients(RedisCacheClient):
+    """Django makes a new redis-py client for every cache call, and a client's constructor
+    builds its whole table of reply callbacks: keep one client per connection pool instead
+    (clients are thread-safe; the pool hands out the connections)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClients
+
     add = _swallow(False)(RedisCache.add)
     get = _swallow(lambda key, default=None, version=None: default)(RedisCache.get)
     set = _swallow(None)(RedisCache.set)
