@@ -12,6 +12,11 @@ class Bar:
     series: int  # which tool (or 0): picks the colour class
     value: int
 
+    def __post_init__(self) -> None:
+        # Tenths of a unit are plenty for the SVG, and keep the markup short.
+        for name in ("x", "y", "width", "height"):
+            object.__setattr__(self, name, round(getattr(self, name), 1))
+
 
 @dataclass(frozen=True)
 class Label:
@@ -19,6 +24,10 @@ class Label:
     y: float
     text: str
     anchor: str = "start"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "x", round(self.x, 1))
+        object.__setattr__(self, "y", round(self.y, 1))
 
 
 @dataclass
