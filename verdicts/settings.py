@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "verdicts.middleware.refuse_nul_characters",
 ]
 
 ROOT_URLCONF = "verdicts.urls"
