@@ -4,7 +4,9 @@ Sending itself, the crash-safe part, lives in ``newsletter/sending.py``.
 """
 
 import datetime as dt
+import logging
 import uuid
+from functools import partial
 from itertools import batched
 
 from django.conf import settings
@@ -12,12 +14,15 @@ from django.core import signing
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from newsletter import links
 from newsletter.emails import confirmation_message
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.tasks import send_confirmation, send_edition, send_edition_test
 from verdicts.models import Comparison
+
+log = logging.getLogger(__name__)
 
 
 class InvalidConfirmation(Exception):
@@ -48,9 +53,27 @@ def subscriber_subscribe(*, email: str) -> Subscriber:
         last = subscriber.confirmation_sent_at
         if last is None or now - last >= interval:
             subscriber.confirmation_sent_at = now
-            send_confirmation.delay_on_commit(subscriber.pk)
+            transaction.on_commit(
+                partial(_confirmation_queue, subscriber.pk, queued_at=now, previous=last)
+            )
         subscriber.save(update_fields=["status", "confirmation_sent_at"])
     return subscriber
+
+
+def _confirmation_queue(subscriber_id: int, *, queued_at: dt.datetime, previous) -> None:
+    """Queue the confirmation email; if the broker is down, forget that one was sent.
+
+    The address stays on the list, pending, and the reader's answer is the usual one
+    (so it still says nothing about the address). Putting back the previous time
+    lets the reader's next try queue the email at once rather than in an hour.
+    """
+    try:
+        send_confirmation.delay(subscriber_id)
+    except OperationalError as error:
+        log.warning("Confirmation for subscriber %s not queued: %s", subscriber_id, error)
+        Subscriber.objects.filter(pk=subscriber_id, confirmation_sent_at=queued_at).update(
+            confirmation_sent_at=previous
+        )
 
 
 def subscriber_confirm(*, token: str) -> Subscriber:

@@ -1,9 +1,11 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import PersonaFactory, UserFactory
 from tests.support.smtp import SMTPServer
+from verdicts.editors import EDITORS_GROUP
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,6 +44,14 @@ def member(db):
 @pytest.fixture
 def staff(db):
     return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def editor(db):
+    """Staff in the Editors group: content, never people."""
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Func, OuterRef, Q, Window
 from django.db.models.functions import Cast, Greatest, NullIf, RowNumber
@@ -290,7 +291,12 @@ class Tool(models.Model):
     )
     pricing_detail = models.CharField(max_length=200, blank=True)
     license = models.CharField(max_length=120, blank=True)
-    website = models.URLField(blank=True)
+    # Only web addresses: a javascript: or data: URL here would become a live link.
+    website = models.URLField(
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="An http or https address.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Set on publishing when left empty."
@@ -331,6 +337,11 @@ class Tool(models.Model):
             models.CheckConstraint(
                 condition=Q(panel_score_total__lte=100 * (F("panel_ships") + F("panel_skips"))),
                 name="tool_panel_score_total_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(website="") | Q(website__iregex=r"^https?://"),
+                name="tool_website_is_http",
+                violation_error_message="A website is an http or https address.",
             ),
         ]
         indexes = [

@@ -1,12 +1,32 @@
 """How django-allauth behaves on this site."""
 
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils.crypto import get_random_string
 
+logger = logging.getLogger(__name__)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Send now; if the SMTP server is down, log it and answer the reader as usual.
+
+        A 500 would tell the reader nothing they can act on, and after a sign-up it would
+        come with the account already made. Every answer stays the same for registered and
+        unknown addresses. The reader asks again: a new sign-in resends the confirmation,
+        a new request the reset link.
+        """
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as error:
+            logger.error(
+                "Account email %s not sent, the SMTP server failed: %s", template_prefix, error
+            )
+
     def send_account_already_exists_mail(self, email: str) -> None:
         # Signing up with a new address hashes its password; signing up with a registered one
         # would skip that and answer measurably sooner. Doing the same work keeps the two

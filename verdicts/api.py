@@ -5,7 +5,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, P, PathEx, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from reviews.models import Persona
@@ -21,6 +21,12 @@ api = NinjaAPI(
     docs_url=None,
     urls_namespace="api",
 )
+
+
+# A slug as the site's own addresses have one. Anything else is a 422 before any lookup:
+# PostgreSQL cannot even compare a string holding a NUL character.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+Slug = PathEx[str, P(pattern=SLUG_PATTERN, max_length=250)]
 
 
 class Pagination(PageNumberPagination):
@@ -181,7 +187,7 @@ class PersonaOut(Schema):
 
 class ToolFilters(Schema):
     q: str | None = None
-    category: str | None = None
+    category: str | None = Field(None, pattern=SLUG_PATTERN, max_length=250)
 
 
 @api.get("/tools/", response={200: list[ToolOut], 422: InvalidInput}, tags=["tools"])
@@ -211,14 +217,20 @@ def _with_reviews(tool: Tool, rows, column: int) -> Tool:
     return tool
 
 
-@api.get("/tools/{slug}/", response={200: ToolDetailOut, 404: Error}, tags=["tools"])
-def tool_detail(request: HttpRequest, slug: str):
+@api.get(
+    "/tools/{slug}/", response={200: ToolDetailOut, 404: Error, 422: InvalidInput}, tags=["tools"]
+)
+def tool_detail(request: HttpRequest, slug: Slug):
     tool = get_object_or_404(Tool.objects.published().with_category(), slug=slug)
     return _with_reviews(tool, scorecard([tool]), 0)
 
 
-@api.get("/verdicts/{slug}/", response={200: VerdictOut, 404: Error}, tags=["verdicts"])
-def verdict_detail(request: HttpRequest, slug: str):
+@api.get(
+    "/verdicts/{slug}/",
+    response={200: VerdictOut, 404: Error, 422: InvalidInput},
+    tags=["verdicts"],
+)
+def verdict_detail(request: HttpRequest, slug: Slug):
     tool = get_object_or_404(Tool.objects.published(), slug=slug)
     return {
         "tool": tool.slug,
@@ -236,9 +248,11 @@ def comparison_list(request: HttpRequest):
 
 
 @api.get(
-    "/comparisons/{slug}/", response={200: ComparisonDetailOut, 404: Error}, tags=["comparisons"]
+    "/comparisons/{slug}/",
+    response={200: ComparisonDetailOut, 404: Error, 422: InvalidInput},
+    tags=["comparisons"],
 )
-def comparison_detail(request: HttpRequest, slug: str):
+def comparison_detail(request: HttpRequest, slug: Slug):
     """Any two published tools, as on the site: an editor's comparison or one made on demand."""
     pair = pair_resolve(slug=slug, user=AnonymousUser())  # public: never drafts
     sbs = side_by_side(pair.tools)
@@ -259,6 +273,8 @@ def persona_list(request: HttpRequest):
     return list(Persona.objects.active().with_record())
 
 
-@api.get("/personas/{slug}/", response={200: PersonaOut, 404: Error}, tags=["panel"])
-def persona_detail(request: HttpRequest, slug: str):
+@api.get(
+    "/personas/{slug}/", response={200: PersonaOut, 404: Error, 422: InvalidInput}, tags=["panel"]
+)
+def persona_detail(request: HttpRequest, slug: Slug):
     return get_object_or_404(Persona.objects.with_record(), slug=slug)

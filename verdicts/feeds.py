@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 
 from tools.models import Category
 from verdicts.models import Comparison
@@ -26,8 +27,9 @@ class ComparisonFeed(Feed):
         return comparison.title
 
     def item_description(self, comparison):
+        """HTML, as Atom's summary type="html" says: readers render it, so the text is escaped."""
         verdicts = "; ".join(f"{tool.name}: {tool.panel.summary}" for tool in comparison.tools)
-        return f"{comparison.editor_note}\n\n{verdicts}".strip()
+        return linebreaks(f"{comparison.editor_note}\n\n{verdicts}".strip(), autoescape=True)
 
     def item_pubdate(self, comparison):
         return comparison.published_at

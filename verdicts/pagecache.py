@@ -21,6 +21,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
@@ -36,15 +37,19 @@ def versions_key(name: str) -> str:
     return f"version:{name}"
 
 
+def version_move(cache: BaseCache, name: str) -> None:
+    try:
+        cache.incr(versions_key(name))
+    except ValueError:  # not there yet (or the cache is down): start it
+        cache.set(versions_key(name), 1, timeout=None)
+
+
 def bump(*names: str) -> None:
     """Move the named versions on, once the current transaction commits."""
 
     def move() -> None:
         for name in names:
-            try:
-                cache.incr(versions_key(name))
-            except ValueError:  # not there yet (or the cache is down): start it
-                cache.set(versions_key(name), 1, timeout=None)
+            version_move(cache, name)
 
     transaction.on_commit(move)
 

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "verdicts.middleware.refuse_nul_characters",
 ]
 
 ROOT_URLCONF = "verdicts.urls"
@@ -179,6 +180,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# kombu waits forever on a broker that accepts connections and never answers: a hung Redis
+# would hold every request that queues a task. Bound each wait (above the workers' 1 s
+# BRPOP) and retry a publish twice at most, so such a request gives up within seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 
 PAGE_SIZE = 12

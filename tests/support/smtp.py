@@ -2,6 +2,7 @@
 
 Tests point Django's mailer at it and assert on what actually crossed the wire.
 ``fail_for`` makes the server answer chosen recipients with an SMTP error code,
+``refuse_all`` every recipient (``refused`` lists the addresses it turned away),
 ``drop_after`` makes it cut the connection after accepting that many messages.
 ``lose_reply_after`` keeps that many messages but cuts the connection before the
 last one's "250" reaches the client: the one message no SMTP client can know the
@@ -49,6 +50,8 @@ class Received:
 class SMTPSink:
     received: list[Received] = field(default_factory=list)
     fail_for: dict[str, str] = field(default_factory=dict)  # address -> "451 Try later"
+    refuse_all: str | None = None  # answer every recipient this, e.g. "451 Try later"
+    refused: list[str] = field(default_factory=list)
     drop_after: int | None = None  # cut the connection after accepting this many messages
     lose_reply_after: int | None = None  # keep this many, but never answer the last one
     delay: float = 0.0  # seconds between taking a message and answering "250"
@@ -58,8 +61,10 @@ class SMTPSink:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.fail_for:
-            return self.fail_for[address]
+        if refusal := self.refuse_all or self.fail_for.get(address):
+            with self.lock:
+                self.refused.append(address)
+            return refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

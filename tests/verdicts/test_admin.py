@@ -3,18 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from tests.factories import ComparisonFactory, ReviewFactory, ToolFactory, UserFactory
+from tests.factories import ComparisonFactory, ReviewFactory, ToolFactory
 from tools.models import Tool
 from verdicts.editors import EDITORS_GROUP
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
-    return user
 
 
 def test_editors_group_has_content_permissions_and_nothing_about_people():

@@ -31,7 +31,7 @@ def test_reads_are_misses_and_writes_are_dropped(redis_down, caplog):
     assert "Cache unavailable (set failed" in caplog.text
     assert redis_down.get("k") is None
     assert redis_down.get("k", "fallback") == "fallback"
-    assert redis_down.add("k", 1) is False
+    assert redis_down.add("k", 1) is True  # so a lock taken with add lets its holder through
     assert redis_down.get_many(["a", "b"]) == {}
     with pytest.raises(ValueError):
         redis_down.incr("k")

@@ -1,0 +1,176 @@
+"""Redis (the cache, the rate limits' counters and the Celery broker) stopped or hung.
+
+Each test runs its own redis-server (tests/support/redis.py), points the cache and
+the broker at it, and takes it away: SIGKILL (the port refuses) or SIGSTOP (the port
+accepts and nothing answers, the slower fault). Figures are printed for SECURITY.md.
+"""
+
+import logging
+import time
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from newsletter.models import Subscriber
+from reviews.models import Vote
+from tests.factories import ToolFactory, UserFactory
+from tests.reliability.limits import LIMITED
+from tests.support.redis import RedisServer
+from tools.models import Bookmark
+from verdicts.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+SOCKET_TIMEOUT = 0.5  # settings.CACHES: socket_timeout and socket_connect_timeout
+PAGES = [
+    "/",
+    "/compare/",
+    "/compare/smolvlm2-turbo-vs-mistral-8x22b-v2/",
+    "/tools/",
+    "/tools/smolvlm2-turbo/",
+    "/categories/developer-tools/",
+    "/panel/",
+    "/top/",
+]
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def point_celery_at(url: str) -> None:
+    """Publish to ``url`` from now on: the app caches its connection pools, so drop them."""
+    celery_app.conf.broker_url = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis(settings, tmp_path, monkeypatch):
+    """The cache and the broker on a Redis of this test's own."""
+    monkeypatch.setattr("verdicts.cache._log.last", 0.0)  # the next failure is reported
+    broker = celery_app.conf.broker_url
+    with RedisServer(tmp_path) as server:
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
+        point_celery_at(server.url)
+        yield server
+        caches["default"].close()
+    point_celery_at(broker)
+
+
+def cache_log(caplog):
+    return [r.getMessage() for r in caplog.records if r.name == "verdicts.cache"]
+
+
+@pytest.mark.parametrize("fault", ["stop", "freeze"])
+def test_pages_answer_within_one_socket_timeout(client, demo, redis, caplog, fault):
+    for url in PAGES:  # cached while Redis is up
+        client.get(url)
+    assert client.get(PAGES[2])["X-Page-Cache"] == "hit"
+    caplog.set_level(logging.WARNING, logger="verdicts.cache")
+
+    getattr(redis, fault)()
+    timings = {}
+    for url in PAGES:
+        started = time.monotonic()
+        response = client.get(url)
+        timings[url] = time.monotonic() - started
+        assert response.status_code == 200, url
+        assert response["X-Page-Cache"] == "miss"  # rendered, not served from a dead cache
+
+    print(f"\nRedis {fault}: slowest page {max(timings.values()):.2f}s, all {timings}")
+    # Before the cache stopped asking a Redis that had just failed, a hung Redis cost a
+    # page one socket timeout per cache operation: 1.5 s or more.
+    assert max(timings.values()) < SOCKET_TIMEOUT + 0.6
+    assert sum(timings.values()) < 2 * SOCKET_TIMEOUT + 2.5
+    assert any(message.startswith("Cache unavailable") for message in cache_log(caplog))
+
+
+@pytest.mark.parametrize("fault", ["stop", "freeze"])
+def test_votes_and_bookmarks_count_while_redis_is_down(client, redis, fault, monkeypatch):
+    monkeypatch.setattr("verdicts.cache.RETRY_AFTER_SECONDS", 0.1)  # ask Redis every time
+    tool = ToolFactory()
+    member = UserFactory()
+    client.force_login(member)
+    getattr(redis, fault)()
+
+    plain = client.post(f"/tools/{tool.slug}/vote/", {"value": "ship"})
+    assert plain.status_code == 302
+    time.sleep(0.1)
+    swapped = client.post(f"/tools/{tool.slug}/vote/", {"value": "skip"}, **HTMX)
+    assert swapped.status_code == 200
+    assert "community-figure" in swapped.content.decode()
+    bookmarked = client.post(f"/tools/{tool.slug}/bookmark/")
+    assert bookmarked.status_code == 302
+
+    assert Vote.objects.get(member=member, tool=tool).value == "skip"
+    tool.refresh_from_db()
+    assert (tool.community_ships, tool.community_skips) == (0, 1)
+    assert Bookmark.objects.filter(member=member, tool=tool).exists()
+    page = client.get(tool.get_absolute_url()).content.decode()
+    assert "ship · 1 vote" in page  # 0% ship · 1 vote
+
+
+def test_pages_cached_before_an_outage_show_the_votes_cast_during_it(redis, monkeypatch):
+    """A hung Redis keeps its data: its cached pages must not outlive the votes it missed."""
+    monkeypatch.setattr("verdicts.cache.RETRY_AFTER_SECONDS", 0.1)
+    tool = ToolFactory()
+    reader, member = Client(), Client()
+    member.force_login(UserFactory())
+    assert "No community votes yet" in reader.get(tool.get_absolute_url()).content.decode()
+    assert reader.get(tool.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    redis.freeze()
+    assert member.post(f"/tools/{tool.slug}/vote/", {"value": "ship"}).status_code == 302
+    redis.thaw()
+    time.sleep(0.15)
+
+    page = reader.get(tool.get_absolute_url())
+    assert '100%</strong> <span class="small">ship · 1 vote' in page.content.decode()
+
+
+@pytest.mark.parametrize("action", LIMITED)
+def test_rate_limits_fail_open_while_redis_is_down(client, redis, settings, action, caplog):
+    """RATELIMIT_FAIL_OPEN: with no counters, requests go through rather than all being refused."""
+    limited = LIMITED[action]
+    limited.allow_one(settings)
+    tool = ToolFactory()
+    if limited.as_member:
+        client.force_login(UserFactory())
+
+    assert limited.send(client, tool).status_code != 429
+    assert limited.send(client, tool).status_code == 429  # the limit holds while Redis is up
+
+    redis.stop()
+    with caplog.at_level(logging.WARNING, logger="verdicts.cache"):
+        statuses = [limited.send(client, tool).status_code for _ in range(5)]
+    assert 429 not in statuses and max(statuses) < 500, statuses
+    assert any(message.startswith("Cache unavailable") for message in cache_log(caplog))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fault", ["stop", "freeze"])
+def test_subscribing_while_the_broker_is_down_keeps_the_reader_and_their_confirmation(
+    client, redis, caplog, fault
+):
+    getattr(redis, fault)()
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="newsletter.services"):
+        response = client.post("/newsletter/subscribe/", {"email": "ann@example.com"})
+    took = time.monotonic() - started
+
+    print(f"\nsubscribe with the broker {fault}: {response.status_code} in {took:.2f}s")
+    assert response.status_code == 302 and response["Location"] == "/newsletter/subscribe/thanks/"
+    # A refusing broker fails fast; a hung one is waited on, boundedly (settings.py).
+    assert took < (2 if fault == "stop" else 12)
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.confirmation_sent_at is None  # nothing went out, so nothing is recorded
+    assert "Confirmation for subscriber" in caplog.text
+
+    if fault == "stop":
+        redis.start()
+    else:
+        redis.thaw()
+    assert client.post("/newsletter/subscribe/", {"email": "ann@example.com"}).status_code == 302
+    subscriber.refresh_from_db()
+    assert subscriber.confirmation_sent_at is not None
+    assert redis.client().llen("celery") == 1  # the confirmation task, queued at once

@@ -1,0 +1,58 @@
+"""Production start-up: the deploy checks pass, and a missing variable stops every process
+(manage.py, gunicorn, the Celery worker and beat) with one line, not a traceback."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.celery_worker import database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-long-random-production-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "DJANGO_ALLOWED_HOSTS": "verdicts.example",
+    "SITE_URL": "https://verdicts.example",
+}
+
+COMMANDS = {
+    "manage.py": [sys.executable, "manage.py", "check"],
+    "gunicorn": [str(BIN / "gunicorn"), "verdicts.wsgi:application", "--bind=127.0.0.1:0"],
+    "celery worker": [str(BIN / "celery"), "-A", "verdicts.celery:app", "worker"],
+    "celery beat": [str(BIN / "celery"), "-A", "verdicts.celery:app", "beat"],
+}
+
+
+def run(command: list[str], **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    return subprocess.run(
+        command, cwd=ROOT, env={**environ, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_deploy_checks_pass_with_production_settings(db):
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION,
+        DATABASE_URL=database_url(),  # the model checks ask the database what it supports
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL"])
+@pytest.mark.parametrize("process", COMMANDS)
+def test_a_missing_variable_stops_start_up_with_one_line(process, missing):
+    env = {name: value for name, value in PRODUCTION.items() if name != missing}
+
+    result = run(COMMANDS[process], **env)
+
+    assert result.returncode != 0
+    assert result.stdout.strip() == ""
+    line = f"Configuration error: {missing} must be set when DJANGO_DEBUG=0."
+    assert result.stderr.strip() == line
