@@ -90,6 +90,7 @@ MANY = b"&".join(b"f%d=1" % n for n in range(1500))
         ("GET", "/compare/?category=%00", b"", 400),
         ("GET", "/api/tools/?category=a%00", b"", 422),
         ("GET", "/api/tools/a%00b/", b"", 422),
+        ("GET", "/api/tools/?q=a%00b", b"", 422),
         ("GET", "/admin/tools/tool/?status__exact=%00", b"", 400),
         # A slug past 250 characters set off Django's memcached key warning on every
         # request (logged in production, an error under this suite's warning filter).
