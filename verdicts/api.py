@@ -186,7 +186,7 @@ class PersonaOut(Schema):
 
 
 class ToolFilters(Schema):
-    q: str | None = None
+    q: str | None = Field(None, pattern=r"^[^\x00]*$")  # no NUL, as PostgreSQL takes none
     category: str | None = Field(None, pattern=SLUG_PATTERN, max_length=250)
 
 

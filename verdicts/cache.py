@@ -125,6 +125,10 @@ class ResilientRedisCache(RedisCache):
         cache_recovered.send(sender=type(self), cache=self)
         return self._error is None  # a receiver's own operation may have failed
 
+    def validate_key(self, key: str) -> None:
+        """Redis takes any key. Django's checks warn of memcached's limits (250 characters,
+        no spaces), and an address with a long slug would set them off on every request."""
+
     # While Redis is down, ``add`` says it added: locks taken with it (allauth's rate
     # limits take one) let their holder through, as RATELIMIT_FAIL_OPEN has it, instead
     # of every holder waiting for a lock it can never get.

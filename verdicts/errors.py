@@ -5,7 +5,9 @@ messages region (``#messages`` in base.html) while the part of the page that ask
 was; base.html's htmx-config lets htmx swap these statuses.
 """
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.views import defaults
 from django_htmx.http import reswap
@@ -43,7 +45,18 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 # for plain requests, a notice for htmx requests.
 
 
+def _drop_unreadable_form(request: HttpRequest) -> None:
+    """Django's error pages read the posted form, for its CSRF token. A body too big, with
+    too many fields or malformed would raise again there and turn a 404 into a 500; read
+    it once here and, if it cannot be read, treat it as empty, as Django's own 400 does."""
+    try:
+        request.POST  # noqa: B018
+    except (SuspiciousOperation, MultiPartParserError):  # RequestDataTooBig, TooManyFields…
+        request._mark_post_parse_error()
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    _drop_unreadable_form(request)
     if getattr(request, "htmx", False):
         return problem(
             request, status=400, template="400.html", message="That request was malformed."
@@ -52,12 +65,14 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    _drop_unreadable_form(request)
     if getattr(request, "htmx", False):
         return problem(request, status=403, template="403.html", message="That isn't open to you.")
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    _drop_unreadable_form(request)
     if getattr(request, "htmx", False):
         message = "We couldn't find that any more. Reload the page to see what's there now."
         return problem(request, status=404, template="404.html", message=message)

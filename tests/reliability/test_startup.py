@@ -28,8 +28,12 @@ COMMANDS = {
 }
 
 
+# Set by the browser tests for Playwright's sake; a deploy check rightly refuses it.
+NOT_IN_PRODUCTION = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run(command: list[str], **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    environ = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION}
     return subprocess.run(
         command, cwd=ROOT, env={**environ, **env}, capture_output=True, text=True, timeout=60
     )
