@@ -13,7 +13,7 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from newsletter.links import confirm_url
-from tests.factories import SubscriberFactory
+from tests.factories import PASSWORD, SubscriberFactory, UserFactory
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 COMPARISON = "/compare/smolvlm2-turbo-vs-mistral-8x22b-v2/"
@@ -68,10 +68,19 @@ def assert_clean(page: Page, axe_source: str) -> None:
     [
         "/",
         COMPARISON,
-        "/compare/?tools=smolvlm2-turbo,mistral-8x22b-v2,claude-code",
+        "/compare/?tools=smolvlm2-turbo,mistral-8x22b-v2,claude-code,cursor",
         "/tools/smolvlm2-turbo/",
         "/tools/",
         "/panel/builder/",
+        # and every other kind of page the site has
+        "/compare/",
+        "/categories/",
+        "/categories/developer-tools/",
+        "/panel/",
+        "/top/",
+        "/newsletter/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
     ],
 )
 def test_page_has_no_axe_violations(themed_page: Page, axe_source, path):
@@ -79,10 +88,19 @@ def test_page_has_no_axe_violations(themed_page: Page, axe_source, path):
     assert_clean(themed_page, axe_source)
 
 
+def test_not_found_page_has_no_axe_violations(themed_page: Page, axe_source, browser_errors):
+    themed_page.goto("/no-such-page/")
+    assert_clean(themed_page, axe_source)
+    assert [error for error in browser_errors if "404" not in error] == []
+    browser_errors.clear()
+
+
 def test_catalogue_search_results_have_no_axe_violations(themed_page: Page, axe_source):
     themed_page.goto("/tools/")
     themed_page.get_by_role("searchbox", name="Search").fill("model")
-    expect(themed_page.get_by_role("status").filter(has_text="matching “model”")).to_be_visible()
+    # The count is a live region that stays put while the results under it are swapped.
+    count = themed_page.get_by_role("status").filter(has_text="matching “model”")
+    expect(count).to_have_id("results-count")
     assert_clean(themed_page, axe_source)
 
 
@@ -92,9 +110,26 @@ def test_bookmarks_have_no_axe_violations(themed_page: Page, axe_source):
         button = themed_page.get_by_role("button", name=f"Bookmark {name}")
         button.click()
         expect(button).to_have_attribute("aria-pressed", "true")
+        expect(themed_page.locator("#announcer")).to_have_text(f"Saved {name} to your bookmarks.")
     assert_clean(themed_page, axe_source)  # the page after the htmx swaps
     themed_page.goto("/bookmarks/")
     expect(themed_page.locator("#tool-smolvlm2-turbo")).to_be_visible()
+    assert_clean(themed_page, axe_source)
+
+
+def test_a_members_vote_is_announced_and_the_page_stays_clean(themed_page: Page, axe_source):
+    member = UserFactory(verified=True)
+    themed_page.goto(f"/accounts/login/?next={COMPARISON}")
+    assert_clean(themed_page, axe_source)
+    themed_page.locator("main").get_by_label("Email").fill(member.email)
+    themed_page.locator("main").get_by_label("Password").fill(PASSWORD)
+    themed_page.get_by_role("button", name="Sign in").click()
+    ship = themed_page.locator("#tool-smolvlm2-turbo").get_by_role("button", name="Ship")
+    ship.click()
+    expect(ship).to_have_attribute("aria-pressed", "true")
+    expect(themed_page.locator("#announcer")).to_have_text(
+        "You'd ship SmolVLM2 Turbo. Thanks for voting. Community: 100% ship · 1 vote."
+    )
     assert_clean(themed_page, axe_source)
 
 
@@ -103,7 +138,8 @@ def test_subscribing_has_no_axe_violations(themed_page: Page, axe_source):
     assert_clean(themed_page, axe_source)
     themed_page.locator("main").get_by_label("Email address").fill("reader@example.com")
     themed_page.locator("main").get_by_role("button", name="Subscribe").click()
-    expect(themed_page.get_by_text("Thanks: now check your inbox.")).to_be_visible()
+    expect(themed_page.locator(".subscribe-answer")).to_contain_text("now check your inbox")
+    expect(themed_page.locator("#announcer")).to_contain_text("Thanks: now check your inbox.")
     assert_clean(themed_page, axe_source)
     themed_page.goto("/newsletter/subscribe/thanks/")
     assert_clean(themed_page, axe_source)
