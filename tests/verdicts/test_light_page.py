@@ -1,6 +1,7 @@
 """A light page: one small stylesheet, system fonts, htmx the only script, nothing fetched from
 another site, and in production static files compressed and named by their content."""
 
+import gzip
 import json
 import os
 import re
@@ -42,6 +43,16 @@ def test_pages_load_only_this_sites_files_and_only_htmx_runs(client, demo, url):
         if re.search(r"\b(?:href|src)=", tag) and not re.search(r'rel="(canonical|alternate)"', tag)
     ]
     assert loads and all(u.startswith("/") and not u.startswith("//") for u in loads), loads
+
+
+@pytest.mark.django_db
+def test_pages_go_out_gzipped_to_browsers_that_take_it(client, demo):
+    url = "/compare/smolvlm2-turbo-vs-mistral-8x22b-v2/"
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) < len(plain.content) / 3
+    assert b"<h1>SmolVLM2 Turbo vs Mistral 8x22B v2</h1>" in gzip.decompress(packed.content)
 
 
 # Run in a fresh interpreter with production's environment, so settings.py picks its storage
