@@ -20,7 +20,7 @@ run: env services ## the whole site with demo data on http://127.0.0.1:8000 (web
 	@echo "To create an editor account: make editor   (or: .venv/bin/python manage.py createsuperuser)"
 	@.venv/bin/honcho -f Procfile.dev start
 
-test: env services ## the whole suite, against the real PostgreSQL, Redis, Celery, SMTP and browser
+test: env services node ## the whole suite, against the real PostgreSQL, Redis, Celery, SMTP and browser
 	@.venv/bin/pytest
 
 lint: env ## ruff lint and format check

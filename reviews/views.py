@@ -68,8 +68,9 @@ def tool_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return problem(request, status=400, template="400.html", message=form.errors["value"][0])
     vote = vote_cast(member=request.user, tool=tool, value=form.cleaned_data["value"])
     tool.reader_vote = vote.value if vote else None
+    done = VOTE_DONE[tool.reader_vote].format(tool=tool.name)
     if request.htmx:
-        response = render(request, "reviews/vote_cast.html", {"tool": tool})
+        response = render(request, "reviews/vote_cast.html", {"tool": tool, "done": done})
         return trigger_client_event(response, "community-changed")  # e.g. the pick refreshes
-    messages.success(request, VOTE_DONE[tool.reader_vote].format(tool=tool.name))
+    messages.success(request, done)
     return redirect(f"{back}#tool-{tool.slug}")

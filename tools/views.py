@@ -116,10 +116,12 @@ def tool_bookmark(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     else:
         saved = SessionBookmarks(request.session).toggle(tool, saved=wanted)
     tool.reader_bookmarked = saved
+    done = ("Saved {} to your bookmarks." if saved else "Removed {} from your bookmarks.").format(
+        tool.name
+    )
     if request.htmx:
-        return render(request, "tools/_card_actions.html#bookmark", {"tool": tool})
-    done = "Saved {} to your bookmarks." if saved else "Removed {} from your bookmarks."
-    messages.success(request, done.format(tool.name))
+        return render(request, "tools/bookmark_saved.html", {"tool": tool, "done": done})
+    messages.success(request, done)
     back = back_url(request, tool.get_absolute_url())
     return redirect(f"{back}#tool-{tool.slug}")
 

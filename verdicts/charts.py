@@ -1,96 +1,111 @@
-"""Geometry for the SVG charts the templates draw. Plain numbers in, shapes out."""
+"""Geometry for the SVG charts the templates draw. Plain numbers in, shapes out.
+
+The charts are fluid: across, every position is a percentage of the chart's width; down,
+positions are pixels. The SVG has no viewBox to scale, so its text stays the size the
+stylesheet gives it on a 360 px phone and on a wide screen alike, and only the bars stretch.
+"""
 
 from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
+    x: float  # % of the width
+    y: float  # px
+    width: float  # % of the width
+    height: float  # px
     series: int  # which tool (or 0): picks the colour class
     value: int
-
-    def __post_init__(self) -> None:
-        # Tenths of a unit are plenty for the SVG, and keep the markup short.
-        for name in ("x", "y", "width", "height"):
-            object.__setattr__(self, name, round(getattr(self, name), 1))
 
 
 @dataclass(frozen=True)
 class Label:
-    x: float
-    y: float
+    x: float  # % of the width
+    y: float  # px, the baseline
     text: str
     anchor: str = "start"
+    dx: float = 0  # px, a nudge from x
+    kind: str = ""  # a modifier class: "name", "value", "axis", "empty"
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "x", round(self.x, 1))
-        object.__setattr__(self, "y", round(self.y, 1))
+
+@dataclass(frozen=True)
+class Rule:
+    """A vertical grid line at x% from y1 to y2 (px)."""
+
+    x: float
+    y1: float
+    y2: float
 
 
 @dataclass
 class Chart:
-    width: int
     height: int
     bars: list[Bar] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    baseline: float | None = None  # px: a horizontal line across the foot of the bars
     summary: str = ""  # the text equivalent
 
 
-LABEL_WIDTH = 90
-BAR_HEIGHT = 14
+NAME_HEIGHT = 20  # the persona's name above its bars
+BAR_HEIGHT = 12
 GAP = 4
 GROUP_GAP = 14
+AXIS_HEIGHT = 20
 
 
 def persona_scores_chart(
-    personas: list[str], tool_names: list[str], scores: list[list[int | None]], width: int = 640
+    personas: list[str], tool_names: list[str], scores: list[list[int | None]]
 ) -> Chart:
-    """Grouped horizontal bars: for each persona, one bar per tool, 0–100 across.
+    """Grouped horizontal bars: for each persona, its name, then one bar per tool, 0–100 across.
 
-    ``scores[i][j]`` is persona i's score for tool j, or None without a review.
+    ``scores[i][j]`` is persona i's score for tool j, or None without a review. The score is
+    written just past the end of its bar (the page leaves room right of 100 for it).
     """
-    plot = width - LABEL_WIDTH - 40
-    group = len(tool_names) * (BAR_HEIGHT + GAP) - GAP
-    height = len(personas) * (group + GROUP_GAP) + 8
-    chart = Chart(width=width, height=height)
+    group = NAME_HEIGHT + len(tool_names) * (BAR_HEIGHT + GAP) - GAP
+    plot_bottom = len(personas) * (group + GROUP_GAP) - GROUP_GAP
+    chart = Chart(height=plot_bottom + AXIS_HEIGHT)
+    chart.rules = [Rule(x, NAME_HEIGHT - 4, plot_bottom + 4) for x in (0, 25, 50, 75, 100)]
     sentences = []
     for i, persona in enumerate(personas):
-        top = 4 + i * (group + GROUP_GAP)
-        chart.labels.append(Label(0, top + group / 2 + 4, persona))
+        top = i * (group + GROUP_GAP)
+        chart.labels.append(Label(0, top + 14, persona, kind="name"))
         parts = []
         for j, score in enumerate(scores[i]):
-            y = top + j * (BAR_HEIGHT + GAP)
+            y = top + NAME_HEIGHT + j * (BAR_HEIGHT + GAP)
             if score is None:
-                chart.labels.append(Label(LABEL_WIDTH, y + BAR_HEIGHT - 3, "no review"))
+                chart.labels.append(Label(0, y + BAR_HEIGHT - 2, "no review", dx=4, kind="empty"))
                 parts.append(f"{tool_names[j]} not reviewed")
                 continue
-            length = plot * score / 100
-            chart.bars.append(Bar(LABEL_WIDTH, y, length, BAR_HEIGHT, j, score))
-            chart.labels.append(Label(LABEL_WIDTH + length + 4, y + BAR_HEIGHT - 3, str(score)))
+            chart.bars.append(Bar(0, y, score, BAR_HEIGHT, j, score))
+            chart.labels.append(Label(score, y + BAR_HEIGHT - 2, str(score), dx=5, kind="value"))
             parts.append(f"{tool_names[j]} {score}")
         sentences.append(f"{persona}: {', '.join(parts)}")
+    for x, anchor in ((0, "start"), (50, "middle"), (100, "end")):
+        chart.labels.append(Label(x, plot_bottom + AXIS_HEIGHT - 4, str(x), anchor, kind="axis"))
     chart.summary = "Scores out of 100. " + "; ".join(sentences) + "."
     return chart
 
 
-def score_histogram(counts: list[int], width: int = 640, height: int = 180) -> Chart:
-    """Vertical bars for ten score bands (0–9, 10–19, …, 90–100)."""
-    bottom = height - 24
+HISTOGRAM_HEIGHT = 170
+
+
+def score_histogram(counts: list[int], height: int = HISTOGRAM_HEIGHT) -> Chart:
+    """Vertical bars for ten score bands (0–9, 10–19, …, 90–100), each labelled by its floor."""
+    bottom = height - AXIS_HEIGHT
     tallest = max(counts, default=0) or 1
-    slot = width / len(counts)
-    chart = Chart(width=width, height=height)
+    slot = 100 / len(counts)
+    chart = Chart(height=height, baseline=bottom)
     for i, count in enumerate(counts):
-        bar_height = (bottom - 16) * count / tallest
-        x = i * slot + 4
-        chart.bars.append(Bar(x, bottom - bar_height, slot - 8, bar_height, 0, count))
+        bar_height = (bottom - 18) * count / tallest
+        x = i * slot + slot * 0.1
+        centre = i * slot + slot / 2
+        chart.bars.append(Bar(x, bottom - bar_height, slot * 0.8, bar_height, 0, count))
         if count:
             chart.labels.append(
-                Label(x + (slot - 8) / 2, bottom - bar_height - 4, str(count), "middle")
+                Label(centre, bottom - bar_height - 5, str(count), "middle", kind="value")
             )
-        chart.labels.append(Label(x + (slot - 8) / 2, height - 6, band_label(i), "middle"))
+        chart.labels.append(Label(centre, height - 4, str(i * 10), "middle", kind="axis"))
     described = [f"{band_label(i)}: {c}" for i, c in enumerate(counts) if c]
     chart.summary = "Reviews by score band. " + ("; ".join(described) or "No reviews yet") + "."
     return chart

@@ -16,6 +16,12 @@ from verdicts.models import Comparison, pair_slug
 class ScorecardRow:
     persona: Persona
     reviews: list[Review | None]  # one per tool, in the tools' order
+    tools: tuple[Tool, ...] = ()
+
+    @property
+    def cells(self) -> list[tuple[Tool, Review | None]]:
+        """Each tool with this seat's review of it, for a cell that names its tool."""
+        return list(zip(self.tools, self.reviews, strict=True))
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,10 @@ def scorecard(tools: Sequence[Tool]) -> list[ScorecardRow]:
     reviews = Review.objects.counted().filter(tool__in=tools)
     by_key = {(r.tool_id, r.persona_id): r for r in reviews}
     return [
-        ScorecardRow(persona=p, reviews=[by_key.get((t.pk, p.pk)) for t in tools]) for p in personas
+        ScorecardRow(
+            persona=p, reviews=[by_key.get((t.pk, p.pk)) for t in tools], tools=tuple(tools)
+        )
+        for p in personas
     ]
 
 

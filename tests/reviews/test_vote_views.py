@@ -1,5 +1,7 @@
 """POST /tools/<slug>/vote/: with htmx, without JavaScript, signed out, and bad input."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -91,8 +93,15 @@ def test_htmx_vote_returns_the_buttons_and_out_of_band_figures(member_client, pa
     assert f'name="next" value="{page}"' in html
     figure = '<span class="community-figure" id="community-figure-alpha" hx-swap-oob="innerHTML">'
     assert figure in html
-    assert '<strong>67%</strong> <span class="small">ship · 3 votes</span>' in html
-    assert '<div id="community-row-alpha" hx-swap-oob="innerHTML">67% ship · 3 votes</div>' in html
+    assert '<strong class="ring-figure__value">67%</strong>' in html
+    assert '<span class="figure__note">ship · 3 votes</span>' in html
+    row = r'<div id="community-row-alpha" hx-swap-oob="innerHTML">\s*67% ship · 3 votes\s*<svg'
+    assert re.search(row, html)
+    # Screen readers hear what happened, the new figure included.
+    assert (
+        '<div id="announcer" hx-swap-oob="innerHTML">'
+        "You&#x27;d ship Alpha. Thanks for voting. Community: 67% ship · 3 votes.</div>"
+    ) in html
 
 
 def test_changing_and_taking_back_a_vote(member_client, member, pair):

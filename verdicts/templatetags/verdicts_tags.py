@@ -25,3 +25,13 @@ def json_ld(context, data: dict) -> SafeString:
 def absolute_url(context, path: str) -> str:
     """``path`` on the public site (SITE_URL), for canonical links, feeds and emails."""
     return f"{context['SITE_URL']}{path}"
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url: str, label: str) -> SafeString:
+    """A header link that says when the reader is on its page (``page``) or below it (``true``)."""
+    path = context["request"].path
+    current = "page" if path == url else "true" if path.startswith(url) and url != "/" else ""
+    if current:
+        return format_html('<a href="{}" aria-current="{}">{}</a>', url, current, label)
+    return format_html('<a href="{}">{}</a>', url, label)
