@@ -188,7 +188,8 @@ def write_results(rows: list[tuple[str, str]]) -> None:
         "## Newsletter: an edition through real workers",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
-        f"({os.cpu_count()} cores). The SMTP sink is aiosmtpd on loopback in its own process; "
+        f"({os.cpu_count()} cores). The SMTP sink is a minimal asyncio SMTP server on loopback "
+        "in its own process (bench/smtp_sink.py); "
         "the plain loop sends prebuilt copies of the same messages to it first, then the "
         "workers send the edition for real (claiming rows, rendering, committing each). "
         "Command: `make bench` (or `.venv/bin/python bench/newsletter.py`).",
