@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from results import results_write
 from server import ROOT, gunicorn, manage, production_env
 
 PAGES = {
@@ -24,8 +25,6 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync --no-first-run"
 )
-MARK_START = "<!-- lighthouse:start -->"
-MARK_END = "<!-- lighthouse:end -->"
 
 
 def audit(url: str, preset: str) -> dict[str, int]:
@@ -61,15 +60,7 @@ def write_results(rows: list[tuple[str, str, dict[str, int]]]) -> None:
             for page, preset, s in rows
         ],
     ]
-    block = "\n".join([MARK_START, "## Lighthouse", "", *table, MARK_END])
-    results = ROOT / "bench" / "RESULTS.md"
-    text = results.read_text() if results.exists() else "# Benchmark results\n"
-    if MARK_START in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + block + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    results.write_text(text)
+    results_write("lighthouse", ["## Lighthouse", "", *table])
 
 
 def main() -> None:

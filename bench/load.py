@@ -15,10 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from results import results_write
 from server import ROOT, gunicorn
-
-MARK_START = "<!-- load:start -->"
-MARK_END = "<!-- load:end -->"
 
 
 @dataclass
@@ -55,7 +53,6 @@ def wrk(base: str, name: str, path: str, *, seconds: int, connections: int, scri
 
 def write_results(results: list[Result], ceiling: Result, note: str) -> None:
     lines = [
-        MARK_START,
         "## Load: pages against the ceiling",
         "",
         note,
@@ -68,16 +65,7 @@ def write_results(results: list[Result], ceiling: Result, note: str) -> None:
             f"| {r.name} | `{r.path}` | {r.requests_per_second:.0f} | {r.ratio(ceiling):.2f} "
             f"| {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.non_2xx} |"
         )
-    lines.append(MARK_END)
-    block = "\n".join(lines)
-    results_file = ROOT / "bench" / "RESULTS.md"
-    text = results_file.read_text() if results_file.exists() else "# Benchmark results\n"
-    if MARK_START in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + block + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    results_file.write_text(text)
+    results_write("load", lines)
 
 
 VOTE_SCRIPT = """

@@ -17,10 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from results import results_write
 from server import ROOT, free_port, production_env
-
-MARK_START = "<!-- newsletter:start -->"
-MARK_END = "<!-- newsletter:end -->"
 
 SETUP = """
 import email.policy
@@ -184,7 +182,6 @@ def main() -> None:
 
 def write_results(rows: list[tuple[str, str]]) -> None:
     lines = [
-        MARK_START,
         "## Newsletter: an edition through real workers",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
@@ -197,17 +194,8 @@ def write_results(rows: list[tuple[str, str]]) -> None:
         "| measure | result |",
         "| --- | --- |",
         *[f"| {what} | {value} |" for what, value in rows],
-        MARK_END,
     ]
-    block = "\n".join(lines)
-    results = ROOT / "bench" / "RESULTS.md"
-    text = results.read_text() if results.exists() else "# Benchmark results\n"
-    if MARK_START in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + block + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    results.write_text(text)
+    results_write("newsletter", lines)
 
 
 if __name__ == "__main__":
