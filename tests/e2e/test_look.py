@@ -125,12 +125,12 @@ def test_a_wide_scorecard_scrolls_with_the_seats_fixed(open_page):
     assert color not in ("rgba(0, 0, 0, 0)", "transparent")
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_control_on_a_comparison_is_reachable_by_keyboard_with_a_visible_focus(
-    open_page, scheme
-):
+@pytest.mark.parametrize(
+    ("path", "scheme"), [(COMPARISON, "light"), (COMPARISON, "dark"), ("/tools/", "light")]
+)
+def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(open_page, path, scheme):
     page = open_page(DESKTOP, scheme)
-    page.goto(COMPARISON)
+    page.goto(path)
     controls = page.evaluate(
         """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select')]
             .filter(e => e.getClientRects().length && e.tabIndex >= 0
