@@ -1,9 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from verdicts import views
 from verdicts.api import api
@@ -37,7 +35,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("healthz", healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
-    path("favicon.ico", RedirectView.as_view(url=static("icons/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("feeds/comparisons/", ComparisonFeed(), name="feed-comparisons"),
     path("feeds/categories/<slug:slug>/", CategoryComparisonFeed(), name="feed-category"),
 ]

@@ -123,8 +123,9 @@ def test_pages_cached_before_an_outage_show_the_votes_cast_during_it(redis, monk
     redis.thaw()
     time.sleep(0.15)
 
-    page = reader.get(tool.get_absolute_url())
-    assert '100%</strong> <span class="small">ship · 1 vote' in page.content.decode()
+    page = reader.get(tool.get_absolute_url()).content.decode()
+    assert "ship · 1 vote" in page
+    assert "No community votes yet" not in page
 
 
 @pytest.mark.parametrize("action", LIMITED)
