@@ -5,12 +5,12 @@ import io
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.services import edition_start
 from tests.factories import EditionFactory, SubscriberFactory, UserFactory
-from verdicts.editors import EDITORS_GROUP, NEWSLETTER_EDITOR_MODELS
+from verdicts.editors import EDITORS_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -36,18 +36,6 @@ def sending(reviewed_comparison, django_capture_on_commit_callbacks):
     rows[3].status, rows[3].last_error, rows[3].attempts = "failed", "550 5.1.1 No such user", 1
     rows[3].save()
     return edition
-
-
-def test_editors_manage_the_newsletter_and_still_no_people():
-    codenames = set(
-        Group.objects.get(name=EDITORS_GROUP).permissions.values_list("codename", flat=True)
-    )
-    for _, model in NEWSLETTER_EDITOR_MODELS:
-        assert {f"add_{model}", f"change_{model}", f"delete_{model}", f"view_{model}"} <= codenames
-    people = Permission.objects.filter(content_type__app_label__in=["auth", "verdicts"]).exclude(
-        content_type__model="comparison"
-    )
-    assert not codenames & set(people.values_list("codename", flat=True))
 
 
 @pytest.mark.parametrize(

@@ -5,16 +5,16 @@ from django.contrib.auth.models import Group, Permission
 
 from tests.factories import ComparisonFactory, ReviewFactory, ToolFactory
 from tools.models import Tool
-from verdicts.editors import EDITORS_GROUP
+from verdicts.editors import EDITOR_MODELS, EDITORS_GROUP, NEWSLETTER_EDITOR_MODELS
 
 pytestmark = pytest.mark.django_db
 
 
-def test_editors_group_has_content_permissions_and_nothing_about_people():
+def test_editors_group_has_content_and_newsletter_permissions_and_nothing_about_people():
     codenames = set(
         Group.objects.get(name=EDITORS_GROUP).permissions.values_list("codename", flat=True)
     )
-    for model in ["tool", "category", "persona", "review", "comparison"]:
+    for _, model in [*EDITOR_MODELS, *NEWSLETTER_EDITOR_MODELS]:
         assert {f"add_{model}", f"change_{model}", f"delete_{model}", f"view_{model}"} <= codenames
     people = Permission.objects.filter(content_type__app_label__in=["auth", "verdicts"]).exclude(
         content_type__model="comparison"
