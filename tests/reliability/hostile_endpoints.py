@@ -99,20 +99,24 @@ def csrf_and_method(draw) -> tuple[str, str]:
 # --- One strategy per form or endpoint ---
 
 
-def vote(site: Site):
+def _tool_post(site: Site, action: str, field: str, choices: list[str], *, strict: bool):
+    """Hostile posts to /tools/<slug>/<action>/ whose genuine form is ``field`` = one of
+    ``choices``. Only a signed-in member's genuine post may change a row (signed out, a
+    bookmark lives in the session); ``strict``: and only with one of the choices."""
+
     @st.composite
     def attempts(draw):
         method, csrf = csrf_and_method(draw)
         slug = draw(st.one_of(st.sampled_from([*site.tools, site.draft]), slug_like(site.tools)))
-        value = st.one_of(st.sampled_from(["ship", "skip", "clear"]), hostile_text)
-        genuine = {"value": st.sampled_from(["ship", "skip", "clear"])}
+        value = st.one_of(st.sampled_from(choices), hostile_text)
+        genuine = {field: st.sampled_from(choices)}
         body, content_type, data = draw(
-            body_and_fields({"value": value, "next": hostile_text}, genuine)
+            body_and_fields({field: value, "next": hostile_text}, genuine)
         )
         as_member = draw(st.booleans())
         return Attempt(
             method,
-            f"/tools/{quote(slug, safe='')}/vote/",
+            f"/tools/{quote(slug, safe='')}/{action}/",
             body,
             content_type,
             draw(st.one_of(st.just(""), raw_query)),
@@ -124,41 +128,18 @@ def vote(site: Site):
             and as_member
             and slug in site.tools
             and data is not None
-            and data.get("value") in ("ship", "skip", "clear"),
+            and (not strict or data.get(field) in choices),
         )
 
     return attempts()
+
+
+def vote(site: Site):
+    return _tool_post(site, "vote", "value", ["ship", "skip", "clear"], strict=True)
 
 
 def bookmark(site: Site):
-    @st.composite
-    def attempts(draw):
-        method, csrf = csrf_and_method(draw)
-        slug = draw(st.one_of(st.sampled_from([*site.tools, site.draft]), slug_like(site.tools)))
-        saved = st.one_of(st.sampled_from(["1", "0"]), hostile_text)
-        genuine = {"saved": st.sampled_from(["1", "0"])}
-        body, content_type, data = draw(
-            body_and_fields({"saved": saved, "next": hostile_text}, genuine)
-        )
-        as_member = draw(st.booleans())
-        return Attempt(
-            method,
-            f"/tools/{quote(slug, safe='')}/bookmark/",
-            body,
-            content_type,
-            draw(st.one_of(st.just(""), raw_query)),
-            csrf,
-            draw(st.booleans()),
-            as_member,
-            # Signed out, a bookmark lives in the session: no row may change then.
-            may_act=method == "POST"
-            and csrf == "right"
-            and as_member
-            and slug in site.tools
-            and data is not None,
-        )
-
-    return attempts()
+    return _tool_post(site, "bookmark", "saved", ["1", "0"], strict=False)
 
 
 def subscribe(site: Site):
