@@ -23,9 +23,10 @@ run: env services ## the whole site with demo data on http://127.0.0.1:8000 (web
 test: env services node ## the whole suite, against the real PostgreSQL, Redis, Celery, SMTP and browser
 	@.venv/bin/pytest
 
-lint: env ## ruff lint and format check
+lint: env ## ruff lint and format check, and the apps' import contracts (pyproject.toml)
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
+	@.venv/bin/lint-imports --no-cache
 
 format: env ## apply ruff's fixes and formatting
 	@.venv/bin/ruff check --fix .

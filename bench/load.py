@@ -90,7 +90,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils.crypto import get_random_string
 from tools.models import Tool
-from verdicts.models import Comparison, User
+from accounts.models import User
+from comparisons.models import Comparison
 member, _ = User.objects.get_or_create(email="voter@bench.example")
 session = SessionStore()
 session[SESSION_KEY] = str(member.pk)

@@ -26,7 +26,7 @@ import json
 from django.utils import timezone
 from newsletter.emails import EditionContent, edition_message
 from newsletter.models import Edition, Subscriber
-from verdicts.models import Comparison
+from comparisons.models import Comparison
 Edition.objects.filter(key="bench").delete()
 edition = Edition.objects.create(
     key="bench", subject="Benchmark edition", covers_until=timezone.now()

@@ -17,11 +17,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
+from newsletter.editions import EditionStateError, edition_key
 from newsletter.emails import EditionContent, edition_message
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.services import (
-    EditionStateError,
-    edition_key,
     edition_pause,
     edition_resume,
     edition_send_test,

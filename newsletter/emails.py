@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from comparisons.models import Comparison
+from core.scoring import Candidate, Pick, pick
 from newsletter import links
 from newsletter.models import Edition, Subscriber
-from reviews.verdicts import Candidate, Pick, pick
-from verdicts.models import Comparison
 
 _inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
 

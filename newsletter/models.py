@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower, Now
 from django.urls import reverse
 
-from verdicts.models import Comparison
+from comparisons.models import Comparison
 
 
 class SubscriberQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 """Sending an edition: every active subscriber gets it once, whatever crashes.
 
 - Each (edition, subscriber) has one Delivery row, written before anything is
-  sent (``services.edition_start``).
+  sent (``editions.edition_begin``).
 - A sender claims a chunk of due rows with SELECT … FOR UPDATE SKIP LOCKED, so
   two senders never take the same row, and leases them: it moves their
   ``available_at`` one lease ahead and commits. Then it sends the chunk over one
@@ -38,7 +38,7 @@ from django.db.models import F, Min
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from newsletter.emails import EditionContent, edition_message
+from newsletter.emails import EditionContent, confirmation_message, edition_message
 from newsletter.models import Delivery, Edition, Subscriber
 
 log = logging.getLogger(__name__)
@@ -221,3 +221,12 @@ def edition_send_copy(*, edition_id: int, email: str) -> None:
     message = edition_message(content=content, subscriber=reader)
     message.subject = f"[Test] {message.subject}"
     mailers.default.send_messages([message])
+
+
+def subscriber_send_confirmation(*, subscriber_id: int) -> bool:
+    """Email the confirmation link, if the address still awaits one. True if sent."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or subscriber.status != Subscriber.Status.PENDING:
+        return False
+    mailers.default.send_messages([confirmation_message(subscriber=subscriber)])
+    return True

@@ -1,4 +1,5 @@
-"""Celery tasks: thin, taking ids, calling services; safe to run twice or at once.
+"""Celery tasks: thin, taking ids, calling the sending and edition code; safe to run twice
+or at once. ``newsletter.services`` queues them, so nothing here imports it.
 
 They ack late and go back to the broker if their worker process dies, so a killed
 run is picked up again: everything they do may safely happen twice.
@@ -9,6 +10,17 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
+
+from newsletter.editions import edition_compose
+from newsletter.models import Edition
+from newsletter.sending import (
+    backoff,
+    edition_deliver,
+    edition_send_copy,
+    smtp_failure,
+    subscriber_send_confirmation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -20,16 +32,15 @@ SEND_HARD_LIMIT = SEND_SOFT_LIMIT + 60
 
 
 def _retry_countdown(retries: int) -> float:
-    from newsletter.sending import backoff
-
     return backoff(retries + 1)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
 def compose_weekly_edition() -> int | None:
-    from newsletter.services import edition_compose
-
-    edition = edition_compose()
+    with transaction.atomic():
+        edition = edition_compose()
+        if edition is not None:
+            senders_queue(edition.pk)
     return edition.pk if edition else None
 
 
@@ -42,8 +53,6 @@ def compose_weekly_edition() -> int | None:
     time_limit=SEND_HARD_LIMIT,
 )
 def send_edition(self, edition_id: int) -> None:
-    from newsletter.sending import edition_deliver
-
     run = edition_deliver(edition_id=edition_id)
     if run.error is not None:
         raise self.retry(exc=run.error, countdown=_retry_countdown(self.request.retries))
@@ -54,8 +63,6 @@ def send_edition(self, edition_id: int) -> None:
 @shared_task(soft_time_limit=30, time_limit=60)
 def resume_stalled_editions() -> list[int]:
     """Queue a run for every edition being sent that no sender is working on."""
-    from newsletter.models import Edition
-
     stalled = list(Edition.objects.stalled().values_list("pk", flat=True))
     for edition_id in stalled:
         log.warning("Edition %s had stalled: queuing it again", edition_id)
@@ -72,8 +79,6 @@ def resume_stalled_editions() -> list[int]:
     time_limit=60,
 )
 def send_confirmation(self, subscriber_id: int) -> None:
-    from newsletter.services import subscriber_send_confirmation
-
     _send_retrying(self, subscriber_send_confirmation, subscriber_id=subscriber_id)
 
 
@@ -86,15 +91,11 @@ def send_confirmation(self, subscriber_id: int) -> None:
     time_limit=60,
 )
 def send_edition_test(self, edition_id: int, email: str) -> None:
-    from newsletter.sending import edition_send_copy
-
     _send_retrying(self, edition_send_copy, edition_id=edition_id, email=email)
 
 
 def _send_retrying(task, send, **kwargs) -> None:
     """Run ``send``; retry a temporary SMTP failure with backoff, log a permanent one."""
-    from newsletter.sending import smtp_failure
-
     try:
         send(**kwargs)
     except (smtplib.SMTPException, OSError) as exc:
@@ -103,3 +104,10 @@ def _send_retrying(task, send, **kwargs) -> None:
             log.error("%s%s refused for good: %s", task.name, kwargs, failure.error)
             return
         raise task.retry(exc=exc, countdown=_retry_countdown(task.request.retries)) from exc
+
+
+def senders_queue(edition_id: int) -> None:
+    """Queue the senders once the transaction commits; each claims its own chunks (SKIP
+    LOCKED), so NEWSLETTER_SENDERS workers share an edition without sharing a message."""
+    for _ in range(settings.NEWSLETTER_SENDERS):
+        send_edition.delay_on_commit(edition_id)

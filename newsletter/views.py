@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
+from core.paging import paginate
 from newsletter import links
 from newsletter.emails import EditionContent
 from newsletter.forms import SubscribeForm
@@ -19,7 +20,6 @@ from newsletter.services import (
     subscriber_subscribe,
     subscriber_unsubscribe,
 )
-from verdicts.paging import paginate
 
 PLACES = {"box", "footer", "page"}  # where a subscribe form sits; its answer fits there
 

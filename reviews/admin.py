@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from reviews.models import Persona, Review, Vote
-from reviews.services import community_recount, panel_recount
+from reviews.services import (
+    persona_save,
+    personas_delete,
+    review_save,
+    reviews_delete,
+    votes_delete,
+)
+from tools.admin import ToolAdmin as CatalogueToolAdmin
+from tools.models import Tool
 
 
 @admin.register(Persona)
@@ -11,11 +19,46 @@ class PersonaAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if "is_active" in form.changed_data:
-            # Seating or retiring a persona changes which reviews count, everywhere.
-            panel_recount()
+    def save_model(self, request, obj: Persona, form, change) -> None:
+        persona_save(persona=obj)
+
+    def delete_model(self, request, obj: Persona) -> None:
+        personas_delete(personas=Persona.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        personas_delete(personas=queryset)
+
+
+class ReviewInline(admin.StackedInline):
+    model = Review
+    extra = 0
+    fields = [("persona", "score", "call"), "body"]
+    ordering = ["persona__order"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new tool opens with a blank review for each seat on the panel.
+        return 4 if obj is None else 0
+
+
+admin.site.unregister(Tool)
+
+
+@admin.register(Tool)
+class ToolAdmin(CatalogueToolAdmin):
+    """A tool with its panel's reviews, which editors write on the tool's own page."""
+
+    inlines = [ReviewInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Review:
+            return super().save_formset(request, form, formset, change)
+        for review in formset.save(commit=False):
+            review_save(review=review)
+        if formset.deleted_objects:
+            reviews_delete(
+                reviews=Review.objects.filter(pk__in=[r.pk for r in formset.deleted_objects])
+            )
+        return None
 
 
 @admin.register(Review)
@@ -26,21 +69,14 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["tool__name", "body"]
     autocomplete_fields = ["tool"]
 
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        tool_ids = {obj.tool_id}
-        if change and "tool" in form.changed_data:
-            tool_ids.add(form.initial["tool"])
-        panel_recount(tool_ids=tool_ids)
+    def save_model(self, request, obj: Review, form, change) -> None:
+        review_save(review=obj)
 
-    def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        panel_recount(tool_ids=[obj.tool_id])
+    def delete_model(self, request, obj: Review) -> None:
+        reviews_delete(reviews=Review.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset) -> None:
-        tool_ids = set(queryset.values_list("tool_id", flat=True))
-        super().delete_queryset(request, queryset)
-        panel_recount(tool_ids=tool_ids)
+        reviews_delete(reviews=queryset)
 
 
 @admin.register(Vote)
@@ -59,11 +95,8 @@ class VoteAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        community_recount(tool_ids=[obj.tool_id])
+    def delete_model(self, request, obj: Vote) -> None:
+        votes_delete(votes=Vote.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset) -> None:
-        tool_ids = set(queryset.values_list("tool_id", flat=True))
-        super().delete_queryset(request, queryset)
-        community_recount(tool_ids=tool_ids)
+        votes_delete(votes=queryset)

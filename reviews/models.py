@@ -5,7 +5,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Least
 from django.urls import reverse
 
-from reviews.verdicts import mean, percent
+from core.scoring import mean, percent
 from tools.models import Tool, live_q
 
 

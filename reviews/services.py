@@ -1,13 +1,13 @@
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from reviews.models import Call, Review, Vote
+from core import pagecache
+from reviews.models import Call, Persona, Review, Vote
 from tools.models import Tool
-from verdicts import pagecache
-from verdicts.models import User
 
 CLEAR = "clear"
 VOTE_VALUES = (*Call.values, CLEAR)
@@ -33,7 +33,7 @@ def panel_recount(*, tool_ids: Iterable[int] | None = None) -> int:
     number of rows updated.
     """
     tools = Tool.objects.all() if tool_ids is None else Tool.objects.filter(pk__in=list(tool_ids))
-    pagecache.bump("content")
+    pagecache.bump(pagecache.CONTENT)
     return tools.update(
         panel_ships=_review_aggregate(Count("pk", filter=Q(call=Call.SHIP))),
         panel_skips=_review_aggregate(Count("pk", filter=Q(call=Call.SKIP))),
@@ -43,15 +43,48 @@ def panel_recount(*, tool_ids: Iterable[int] | None = None) -> int:
 
 @transaction.atomic
 def review_save(*, review: Review) -> Review:
-    """Save a review and bring its tool's panel counts up to date in the same transaction."""
+    """Save a review and bring its tool's panel counts up to date in the same transaction.
+
+    A review moved to another tool leaves that tool's counts right too.
+    """
     review.full_clean()
+    before = Review.objects.filter(pk=review.pk).values_list("tool_id", flat=True).first()
     review.save()
-    panel_recount(tool_ids=[review.tool_id])
+    panel_recount(tool_ids={review.tool_id, before} - {None})
     return review
 
 
 @transaction.atomic
-def vote_cast(*, member: User, tool: Tool, value: str) -> Vote | None:
+def reviews_delete(*, reviews: QuerySet[Review]) -> int:
+    tool_ids = set(reviews.values_list("tool_id", flat=True))
+    deleted, _ = reviews.delete()
+    panel_recount(tool_ids=tool_ids)
+    return deleted
+
+
+@transaction.atomic
+def persona_save(*, persona: Persona) -> Persona:
+    """Save a seat. Seating or retiring one changes which reviews count, on every tool."""
+    persona.full_clean()
+    was_active = Persona.objects.filter(pk=persona.pk).values_list("is_active", flat=True).first()
+    persona.save()
+    if was_active is not None and was_active != persona.is_active:
+        panel_recount()
+    else:
+        pagecache.bump(pagecache.CONTENT)
+    return persona
+
+
+@transaction.atomic
+def personas_delete(*, personas: QuerySet[Persona]) -> int:
+    """Delete seats that never reviewed (a review protects its persona)."""
+    deleted, _ = personas.delete()
+    pagecache.bump(pagecache.CONTENT)
+    return deleted
+
+
+@transaction.atomic
+def vote_cast(*, member: AbstractBaseUser, tool: Tool, value: str) -> Vote | None:
     """Record ``member``'s ship or skip on ``tool``, change it, or take it back (``clear``).
 
     The tool's community counts move by F() expressions in the same transaction. Every vote
@@ -84,7 +117,7 @@ def vote_cast(*, member: User, tool: Tool, value: str) -> Vote | None:
             **{field: F(field) + delta for field, delta in changes.items() if delta}
         )
         counts = {field: counts[field] + delta for field, delta in changes.items()}
-        pagecache.bump("votes", f"tool:{tool.slug}")
+        pagecache.bump(pagecache.VOTES, pagecache.tool_votes(tool.slug))
     tool.community_ships = counts["community_ships"]
     tool.community_skips = counts["community_skips"]
     return vote
@@ -118,7 +151,16 @@ def community_recount(*, tool_ids: Iterable[int] | None = None) -> int:
     )
     if not drifted:
         return 0
-    pagecache.bump("content")
+    pagecache.bump(pagecache.CONTENT)
     return Tool.objects.filter(pk__in=drifted).update(
         community_ships=_vote_count(Call.SHIP), community_skips=_vote_count(Call.SKIP)
     )
+
+
+@transaction.atomic
+def votes_delete(*, votes: QuerySet[Vote]) -> int:
+    """Remove votes (an editor's answer to abuse) and recount the tools they were on."""
+    tool_ids = set(votes.values_list("tool_id", flat=True))
+    deleted, _ = votes.delete()
+    community_recount(tool_ids=tool_ids)
+    return deleted

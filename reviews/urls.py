@@ -4,6 +4,7 @@ from reviews import views
 
 app_name = "reviews"
 urlpatterns = [
-    path("", views.panel, name="panel"),
-    path("<slug:slug>/", views.persona_detail, name="persona-detail"),
+    path("panel/", views.panel, name="panel"),
+    path("panel/<slug:slug>/", views.persona_detail, name="persona-detail"),
+    path("tools/<slug:slug>/vote/", views.tool_vote, name="tool-vote"),
 ]

@@ -6,15 +6,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_ratelimit.decorators import ratelimit
 
+from core.charts import score_histogram
+from core.errors import problem
+from core.http import HtmxHttpRequest, back_url, sign_in_first
+from core.pagecache import cached_for_readers
+from core.paging import paginate
 from reviews.forms import VoteForm
 from reviews.models import Persona, Review
 from reviews.services import vote_cast
 from tools.models import Tool
-from verdicts.charts import score_histogram
-from verdicts.errors import problem
-from verdicts.http import HtmxHttpRequest, back_url, sign_in_first
-from verdicts.pagecache import cached_for_readers
-from verdicts.paging import paginate
 
 
 @require_GET

@@ -3,9 +3,9 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 
+from accounts.editors import EDITORS_GROUP
 from tests.factories import PersonaFactory, UserFactory
 from tests.support.smtp import SMTPServer
-from verdicts.editors import EDITORS_GROUP
 
 
 @pytest.fixture(scope="session", autouse=True)

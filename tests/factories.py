@@ -4,10 +4,11 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from accounts.models import User
+from comparisons.models import Comparison
 from newsletter.models import Edition, Subscriber
 from reviews.models import Call, Persona, Review, Vote
 from tools.models import Bookmark, Category, Tool
-from verdicts.models import Comparison, User
 
 PASSWORD = "correct-horse-battery"
 

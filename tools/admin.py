@@ -1,12 +1,16 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
-from reviews.models import Review
-from reviews.services import panel_recount
 from tools.models import Category, Tool
-from verdicts import pagecache
+from tools.services import (
+    categories_delete,
+    category_save,
+    tool_save,
+    tools_delete,
+    tools_publish,
+    tools_unpublish,
+)
 
 
 @admin.register(Category)
@@ -23,20 +27,20 @@ class CategoryAdmin(admin.ModelAdmin):
     def tool_count(self, category: Category) -> int:
         return category.tool_count
 
+    def save_model(self, request, obj: Category, form, change) -> None:
+        category_save(category=obj)
 
-class ReviewInline(admin.StackedInline):
-    model = Review
-    extra = 0
-    fields = [("persona", "score", "call"), "body"]
-    ordering = ["persona__order"]
+    def delete_model(self, request, obj: Category) -> None:
+        categories_delete(categories=Category.objects.filter(pk=obj.pk))
 
-    def get_extra(self, request, obj=None, **kwargs):
-        # A new tool opens with a blank review for each seat on the panel.
-        return 4 if obj is None else 0
+    def delete_queryset(self, request, queryset) -> None:
+        categories_delete(categories=queryset)
 
 
 @admin.register(Tool)
 class ToolAdmin(admin.ModelAdmin):
+    """The catalogue's side of a tool; reviews/admin.py adds the panel's reviews inline."""
+
     list_display = [
         "name",
         "category",
@@ -52,7 +56,6 @@ class ToolAdmin(admin.ModelAdmin):
     search_fields = ["name", "vendor", "tagline"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "published_at"
-    inlines = [ReviewInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "description", "category", "vendor"]}),
@@ -76,19 +79,21 @@ class ToolAdmin(admin.ModelAdmin):
     def community_verdict(self, tool: Tool) -> str:
         return tool.community.summary
 
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        panel_recount(tool_ids=[form.instance.pk])
+    def save_model(self, request, obj: Tool, form, change) -> None:
+        tool_save(tool=obj)
+
+    def delete_model(self, request, obj: Tool) -> None:
+        tools_delete(tools=Tool.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        tools_delete(tools=queryset)
 
     @admin.action(description="Publish the selected tools now")
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        drafts = queryset.filter(status=Tool.Status.DRAFT)
-        count = drafts.update(status=Tool.Status.PUBLISHED, published_at=timezone.now())
-        pagecache.bump("content")
+        count = tools_publish(tools=queryset)
         self.message_user(request, f"Published {count} tool(s).", messages.SUCCESS)
 
     @admin.action(description="Return the selected tools to draft")
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.update(status=Tool.Status.DRAFT)
-        pagecache.bump("content")
+        count = tools_unpublish(tools=queryset)
         self.message_user(request, f"{count} tool(s) are drafts again.", messages.SUCCESS)

@@ -12,18 +12,13 @@ from django.contrib.postgres.search import (
 )
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Window
-from django.db.models.functions import Cast, Greatest, NullIf, RowNumber
+from django.db.models import F, FilteredRelation, OuterRef, Q, Window
+from django.db.models.functions import Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.verdicts import (
-    WILSON_Z,
-    CommunityVerdict,
-    PanelVerdict,
-    community_verdict,
-    panel_verdict,
-)
+from core.scoring import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
+from tools.rates import share, stored, wilson_lower_bound_sql
 
 
 def live_q(prefix: str = "") -> Q:
@@ -56,33 +51,11 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("tools:category-detail", args=[self.slug])
+        return reverse("comparisons:category-detail", args=[self.slug])
 
 
 def _min_votes(min_votes: int | None) -> int:
     return max(settings.RANKING_MIN_VOTES if min_votes is None else min_votes, 1)
-
-
-def _share(part: str, *parts: str) -> models.Expression:
-    """``part`` over the sum of ``parts`` as a float, NULL when the sum is 0."""
-    total = sum((F(p) for p in parts[1:]), F(parts[0]))
-    return Cast(part, models.FloatField()) / NullIf(total, 0)
-
-
-def wilson_lower_bound_sql(positive: str, z: float = WILSON_Z) -> models.Expression:
-    """``reviews.verdicts.wilson_lower_bound`` as SQL over the vote counters."""
-    n = Cast(NullIf(F("community_ships") + F("community_skips"), 0), models.FloatField())
-    p = _share(positive, "community_ships", "community_skips")
-    spread = z * Func(p * (1 - p) / n + z * z / (4 * n * n), function="SQRT")
-    return models.ExpressionWrapper(
-        (p + z * z / (2 * n) - spread) / (1 + z * z / n), output_field=models.FloatField()
-    )
-
-
-def _stored(expression: models.Expression) -> models.GeneratedField:
-    return models.GeneratedField(
-        expression=expression, output_field=models.FloatField(), db_persist=True
-    )
 
 
 class ToolQuerySet(models.QuerySet):
@@ -196,8 +169,9 @@ class ToolQuerySet(models.QuerySet):
         """Annotate what this reader has done to each tool, for the card's buttons.
 
         ``reader_vote`` is "ship", "skip" or None; ``reader_bookmarked`` is a bool. A member's
-        come from their rows (no extra query: subqueries in the same SELECT); a signed-out
-        reader has no vote and keeps bookmarks in the session, passed as ``saved`` tool ids.
+        come from their rows in the same SELECT (their vote through the ``votes`` relation
+        that reviews.Vote adds to Tool, at most one row per tool); a signed-out reader has
+        no vote and keeps bookmarks in the session, passed as ``saved`` tool ids.
         """
         if not user.is_authenticated:
             bookmarked = (
@@ -209,12 +183,9 @@ class ToolQuerySet(models.QuerySet):
                 reader_vote=models.Value(None, output_field=models.CharField()),
                 reader_bookmarked=bookmarked,
             )
-        from reviews.models import Vote  # reviews.models imports this module
-
         return self.annotate(
-            reader_vote=models.Subquery(
-                Vote.objects.filter(tool=OuterRef("pk"), member=user).values("value")[:1]
-            ),
+            readers_vote=FilteredRelation("votes", condition=Q(votes__member=user)),
+            reader_vote=F("readers_vote__value"),
             reader_bookmarked=models.Exists(
                 Bookmark.objects.filter(tool=OuterRef("pk"), member=user)
             ),
@@ -310,11 +281,11 @@ class Tool(models.Model):
     community_ships = models.PositiveIntegerField(default=0, editable=False)
     community_skips = models.PositiveIntegerField(default=0, editable=False)
     # Rates PostgreSQL keeps up to date from the counts above, indexed for the rankings.
-    panel_rate = _stored(_share("panel_ships", "panel_ships", "panel_skips"))
-    panel_mean = _stored(_share("panel_score_total", "panel_ships", "panel_skips"))
-    community_rate = _stored(_share("community_ships", "community_ships", "community_skips"))
-    community_wilson = _stored(wilson_lower_bound_sql("community_ships"))
-    community_wilson_skip = _stored(wilson_lower_bound_sql("community_skips"))
+    panel_rate = stored(share("panel_ships", "panel_ships", "panel_skips"))
+    panel_mean = stored(share("panel_score_total", "panel_ships", "panel_skips"))
+    community_rate = stored(share("community_ships", "community_ships", "community_skips"))
+    community_wilson = stored(wilson_lower_bound_sql("community_ships"))
+    community_wilson_skip = stored(wilson_lower_bound_sql("community_skips"))
     search_vector = models.GeneratedField(
         expression=(
             SearchVector("name", weight="A", config="english")
@@ -360,7 +331,7 @@ class Tool(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("tools:tool-detail", args=[self.slug])
+        return reverse("comparisons:tool-detail", args=[self.slug])
 
     @property
     def is_live(self) -> bool:

@@ -1,13 +1,68 @@
+"""Writes to the catalogue. Tools and categories show on every kind of page, so editors'
+changes move CONTENT; bookmarks show only to their owner, on pages never shared."""
+
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from tools.models import Bookmark, Tool
-from verdicts.models import User
+from core import pagecache
+from tools.models import Bookmark, Category, Tool
 
 
 @transaction.atomic
-def bookmark_toggle(*, member: User, tool: Tool, saved: bool | None = None) -> Bookmark | None:
+def tool_save(*, tool: Tool) -> Tool:
+    tool.full_clean()
+    tool.save()
+    pagecache.bump(pagecache.CONTENT)
+    return tool
+
+
+@transaction.atomic
+def tools_delete(*, tools: QuerySet[Tool]) -> int:
+    deleted, _ = tools.delete()
+    pagecache.bump(pagecache.CONTENT)
+    return deleted
+
+
+@transaction.atomic
+def tools_publish(*, tools: QuerySet[Tool]) -> int:
+    """Publish the drafts among ``tools`` now; returns how many were drafts."""
+    count = tools.filter(status=Tool.Status.DRAFT).update(
+        status=Tool.Status.PUBLISHED, published_at=timezone.now()
+    )
+    pagecache.bump(pagecache.CONTENT)
+    return count
+
+
+@transaction.atomic
+def tools_unpublish(*, tools: QuerySet[Tool]) -> int:
+    count = tools.update(status=Tool.Status.DRAFT)
+    pagecache.bump(pagecache.CONTENT)
+    return count
+
+
+@transaction.atomic
+def category_save(*, category: Category) -> Category:
+    category.full_clean()
+    category.save()
+    pagecache.bump(pagecache.CONTENT)
+    return category
+
+
+@transaction.atomic
+def categories_delete(*, categories: QuerySet[Category]) -> int:
+    deleted, _ = categories.delete()
+    pagecache.bump(pagecache.CONTENT)
+    return deleted
+
+
+@transaction.atomic
+def bookmark_toggle(
+    *, member: AbstractBaseUser, tool: Tool, saved: bool | None = None
+) -> Bookmark | None:
     """Save ``tool`` for ``member`` (``saved=True``) or let it go (``False``); None flips it.
 
     Asking for the state it is already in changes nothing, so a repeated click is harmless.
@@ -25,7 +80,7 @@ def bookmark_toggle(*, member: User, tool: Tool, saved: bool | None = None) -> B
 
 
 @transaction.atomic
-def bookmarks_claim(*, member: User, tool_ids: Iterable[int]) -> list[Bookmark]:
+def bookmarks_claim(*, member: AbstractBaseUser, tool_ids: Iterable[int]) -> list[Bookmark]:
     """Give ``member`` the bookmarks they made signed out. Ones they already have stay single."""
     live = Tool.objects.published().filter(pk__in=list(tool_ids)).values_list("pk", flat=True)
     return Bookmark.objects.bulk_create(

@@ -1,3 +1,9 @@
+"""The catalogue's pages: the tool list, categories, rankings and a reader's bookmarks.
+
+A tool's own page and a category's page also show the panel and comparisons, so they live
+in comparisons/views.py.
+"""
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -6,48 +12,24 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
 
+from core.http import HtmxHttpRequest, back_url
+from core.pagecache import cached_for_readers, on_votes
+from core.paging import paginate
 from tools.bookmarks import SessionBookmarks, for_reader
-from tools.forms import CatalogueFilterForm
+from tools.filters import CatalogueFilter
 from tools.models import Category, Tool
 from tools.services import bookmark_toggle
-from verdicts import structured_data
-from verdicts.http import HtmxHttpRequest, back_url
-from verdicts.models import Comparison
-from verdicts.pagecache import cached_for_readers
-from verdicts.paging import paginate
-from verdicts.sidebyside import scorecard
 
 
 @require_GET
-@cached_for_readers(depends=lambda request: ["votes"])
+@cached_for_readers(depends=on_votes)
 @vary_on_headers("HX-Request")
 def tool_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = CatalogueFilterForm(request.GET)
-    tools = form.filter(for_reader(Tool.objects.published().with_category(), request))
+    tools = for_reader(Tool.objects.published().with_category(), request)
+    catalogue = CatalogueFilter(request.GET, tools, request=request)
     template = "tools/tool_list.html#results" if request.htmx else "tools/tool_list.html"
-    return render(request, template, {"form": form, **paginate(request, tools)})
-
-
-@require_GET
-@cached_for_readers(depends=lambda request, slug: [f"tool:{slug}"])
-def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tools = for_reader(Tool.objects.visible_to(request.user).with_category(), request)
-    tool = get_object_or_404(tools, slug=slug)
-    comparisons = Comparison.objects.published().involving(tool).with_tools().newest_first()
-    others = Tool.objects.published().in_category(tool.category_id).exclude(pk=tool.pk)
-    rows = scorecard([tool])
-    return render(
-        request,
-        "tools/tool_detail.html",
-        {
-            "tool": tool,
-            "tools": [tool],
-            "rows": rows,
-            "structured_data": structured_data.tool_page(tool, rows),
-            "comparisons": comparisons,
-            "compare_with": others.only("name", "slug").order_by("name")[:50],
-        },
-    )
+    context = {"filter": catalogue, "form": catalogue.form, **paginate(request, catalogue.qs)}
+    return render(request, template, context)
 
 
 @require_GET
@@ -59,25 +41,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cached_for_readers(depends=lambda request, slug: ["votes"])
-def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
-    tools = Tool.objects.published().in_category(category).with_category().sorted_by("panel")
-    tools = for_reader(tools, request)
-    comparisons = Comparison.objects.published().in_category(category).with_tools()
-    return render(
-        request,
-        "tools/category_detail.html",
-        {
-            "category": category,
-            **paginate(request, tools),
-            "comparisons": comparisons.newest_first()[:12],
-        },
-    )
-
-
-@require_GET
-@cached_for_readers(depends=lambda request: ["votes"])
+@cached_for_readers(depends=on_votes)
 def rankings(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.published().with_category()
     by_category: dict[Category, dict] = {}

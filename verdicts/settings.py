@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.csp import CSP
 
-from verdicts.env import env_bool, env_int, env_list, env_required, env_str
+from core.env import env_bool, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,10 +44,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
-    "verdicts",
+    # The project's apps, each importing only those listed before it (.importlinter).
+    "core",
+    "accounts",
     "tools",
     "reviews",
+    "comparisons",
     "newsletter",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -65,12 +69,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
-    "verdicts.middleware.refuse_nul_characters",
+    "core.middleware.refuse_nul_characters",
 ]
 
 ROOT_URLCONF = "verdicts.urls"
 WSGI_APPLICATION = "verdicts.wsgi.application"
-AUTH_USER_MODEL = "verdicts.User"
+AUTH_USER_MODEL = "accounts.User"
 
 TEMPLATES = [
     {
@@ -83,11 +87,11 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "verdicts.context_processors.site",
-                "verdicts.context_processors.per_request_secrets",
+                "core.context_processors.site",
+                "core.context_processors.per_request_secrets",
             ],
             "builtins": [
-                "verdicts.templatetags.verdicts_tags",
+                "core.templatetags.site",
             ],
         },
     },
@@ -108,13 +112,22 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 REDIS_URL = env_str("REDIS_URL", f"redis://127.0.0.1:6379/{15 if TESTING else 0}")
 CACHES = {
     "default": {
-        # Redis, but a Redis that is down makes the site slower, never broken.
-        "BACKEND": "verdicts.cache.ResilientRedisCache",
+        # Redis, but a Redis that is down makes the site slower, never broken: failures are
+        # misses, and after one Redis is left alone for a moment (core/cache.py).
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "verdicts"),
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": {
+            "CLIENT_CLASS": "core.cache.ResilientClient",
+            "REDIS_CLIENT_CLASS": "core.cache.ResilientRedis",
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "core.cache"  # whose filter keeps an outage to a line every 5 s
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -196,7 +209,7 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 PAGE_SIZE = 12
 
-# Anonymous pages are cached whole and invalidated by version (verdicts/pagecache.py); this
+# Anonymous pages are cached whole and invalidated by version (core/pagecache.py); this
 # is only the backstop for what no save announces, such as a publication date arriving.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off: every page rendered (benchmarks)
@@ -234,8 +247,8 @@ RANKING_MIN_VOTES = env_int("RANKING_MIN_VOTES", 10)
 # too, see verdicts/urls.py) goes through its rate limits.
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "verdicts.accounts.AccountAdapter"
+LOGIN_REDIRECT_URL = "comparisons:home"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -244,7 +257,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True  # one address per member, as User.email has it; changing it re-confirms
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell members when their password or address changes
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "comparisons:home"
 ACCOUNT_SESSION_REMEMBER = None  # the sign-in form asks
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Verdicts: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
@@ -263,13 +276,13 @@ ACCOUNT_RATE_LIMITS = {
 # Behind a reverse proxy, set how many proxies to trust so limits apply per client address;
 # the vote and bookmark limits read the client address the same way.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-RATELIMIT_IP_META_KEY = "verdicts.accounts.client_ip"
+RATELIMIT_IP_META_KEY = "accounts.adapter.client_ip"
 
 # Votes and bookmarks: a flood from one member (or one address, signed out) is answered 429.
 VOTE_RATE_LIMIT = env_str("VOTE_RATE_LIMIT", "30/m")
 BOOKMARK_RATE_LIMIT = env_str("BOOKMARK_RATE_LIMIT", "60/m")
-RATELIMIT_VIEW = "verdicts.errors.rate_limited"
-CSRF_FAILURE_VIEW = "verdicts.errors.csrf_failure"
+RATELIMIT_VIEW = "core.errors.rate_limited"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 # The community counts kept on tool rows are exact by construction; the nightly recount
 # repairs any drift from writes that bypassed the services (a raw SQL fix, a restore).

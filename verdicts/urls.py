@@ -1,13 +1,20 @@
+"""The site's addresses: each app's URLconf, the admin, allauth, and what spans the apps
+(the API, the sitemap), put together here from each app's own parts."""
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from ninja import NinjaAPI
 
-from verdicts import views
-from verdicts.api import api
-from verdicts.feeds import CategoryComparisonFeed, ComparisonFeed
-from verdicts.health import healthz
-from verdicts.sitemaps import SITEMAPS
+import comparisons.api
+import reviews.api
+import tools.api
+from comparisons.sitemaps import ComparisonSitemap
+from core.sitemaps import PagesSitemap
+from reviews.sitemaps import PersonaSitemap
+from tools.sitemaps import CategorySitemap, ToolSitemap
 
 admin.site.site_header = "Verdicts editors' desk"
 admin.site.site_title = "Verdicts editors"
@@ -16,32 +23,56 @@ admin.site.index_title = "Content"
 # The admin's own login form has no rate limit: send it through allauth's sign-in instead.
 admin.site.login = secure_admin_login(admin.site.login)
 
+api = NinjaAPI(
+    title="Verdicts API",
+    version="1",
+    description="Read-only: tools, the panel's verdicts, comparisons and personas.",
+    docs_url=None,
+    urls_namespace="api",
+)
+api.add_router("", tools.api.router)
+api.add_router("", reviews.api.router)
+api.add_router("", comparisons.api.router)
+
+SITEMAPS = {
+    "pages": PagesSitemap(
+        [
+            "comparisons:home",
+            "comparisons:comparison-list",
+            "tools:tool-list",
+            "tools:rankings",
+            "tools:category-list",
+            "reviews:panel",
+        ]
+    ),
+    "comparisons": ComparisonSitemap,
+    "tools": ToolSitemap,
+    "categories": CategorySitemap,
+    "panel": PersonaSitemap,
+}
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("compare/", include("verdicts.compare_urls")),
-    path("panel/", include("reviews.urls")),
-    path("tools/", include("reviews.vote_urls")),
-    path("newsletter/", include("newsletter.urls")),
+    path("", include("comparisons.urls")),
     path("", include("tools.urls")),
+    path("", include("reviews.urls")),
+    path("newsletter/", include("newsletter.urls")),
+    path("", include("core.urls")),
     path("accounts/", include("allauth.urls")),
+    # Members and comparisons were once the project package's models: old admin links live on.
+    *[
+        re_path(
+            rf"^admin/verdicts/{model}/(?P<rest>.*)$",
+            RedirectView.as_view(url=f"/admin/{app}/{model}/%(rest)s", query_string=True),
+        )
+        for app, model in [("accounts", "user"), ("comparisons", "comparison")]
+    ],
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path(
-        "sitemap.xml",
-        sitemap,
-        {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
-    path("robots.txt", views.robots_txt, name="robots-txt"),
-    path("healthz", healthz, name="healthz"),
-    path("ping", views.ping, name="ping"),
-    path("favicon.ico", views.favicon),
-    path("feeds/comparisons/", ComparisonFeed(), name="feed-comparisons"),
-    path("feeds/categories/<slug:slug>/", CategoryComparisonFeed(), name="feed-category"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # allauth answers its rate-limited requests with this view when the URLconf names one.
-handler429 = "verdicts.errors.rate_limited"
-handler400 = "verdicts.errors.bad_request"
-handler403 = "verdicts.errors.permission_denied"
-handler404 = "verdicts.errors.page_not_found"
+handler429 = "core.errors.rate_limited"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('verdicts', '0001_initial'),
+        ('comparisons', '0001_initial'),
     ]
 
     operations = [
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('started_at', models.DateTimeField(blank=True, null=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('comparisons', models.ManyToManyField(blank=True, related_name='editions', to='verdicts.comparison')),
+                ('comparisons', models.ManyToManyField(blank=True, related_name='editions', to='comparisons.comparison')),
             ],
             options={
                 'ordering': ['-created_at', '-pk'],

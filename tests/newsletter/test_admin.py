@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
+from accounts.editors import EDITORS_GROUP
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.services import edition_start
 from tests.factories import EditionFactory, SubscriberFactory, UserFactory
-from verdicts.editors import EDITORS_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_editors_reach_the_newsletter_pages(client, editor, sending, url):
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/admin/verdicts/user/", "/admin/auth/group/"])
+@pytest.mark.parametrize("url", ["/admin/accounts/user/", "/admin/auth/group/"])
 def test_editors_still_cannot_manage_users(client, editor, url):
     assert client.get(url).status_code == 403
 

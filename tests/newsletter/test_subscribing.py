@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from newsletter import links
 from newsletter.models import Subscriber
+from newsletter.sending import subscriber_send_confirmation
 from newsletter.services import (
     InvalidConfirmation,
     subscriber_confirm,
@@ -312,7 +313,6 @@ def test_an_unsubscribed_address_can_subscribe_again_through_a_new_confirmation(
 
 
 def test_no_confirmation_goes_to_an_address_confirmed_before_the_task_ran(mail):
-    from newsletter.services import subscriber_send_confirmation
 
     subscriber = SubscriberFactory(pending=True)
     assert subscriber_send_confirmation(subscriber_id=subscriber.pk) is True

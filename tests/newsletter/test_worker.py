@@ -9,8 +9,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from newsletter.editions import edition_compose
 from newsletter.models import Delivery, Edition, Subscriber
-from newsletter.services import edition_compose, edition_start
+from newsletter.services import edition_start
 from newsletter.tasks import compose_weekly_edition, resume_stalled_editions, send_edition
 from tests.factories import EditionFactory, SubscriberFactory
 from tests.support.celery_worker import wait_for

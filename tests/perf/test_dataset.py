@@ -1,11 +1,12 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import User
+from comparisons.models import Comparison
 from newsletter.models import Subscriber
 from reviews.models import Review, Vote
 from reviews.services import community_recount, panel_recount
 from tools.models import Tool
-from verdicts.models import Comparison, User
 
 pytestmark = pytest.mark.django_db
 

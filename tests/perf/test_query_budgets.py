@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from demo.dataset import Sizes, dataset_make
 from tests.factories import ComparisonFactory, UserFactory
 from tools.models import Tool
-from verdicts.dataset import Sizes, dataset_make
 
 pytestmark = pytest.mark.django_db
 

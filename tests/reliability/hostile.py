@@ -10,10 +10,10 @@ from django.http import QueryDict
 from django.test import Client
 from hypothesis import strategies as st
 
+from accounts.models import User
 from newsletter.models import Subscriber
 from reviews.models import Vote
 from tools.models import Bookmark, Tool
-from verdicts.models import User
 
 # --- What hostile data looks like ---
 

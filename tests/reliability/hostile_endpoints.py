@@ -11,6 +11,7 @@ from django.core import signing
 from django.utils import timezone
 from hypothesis import strategies as st
 
+from accounts.models import User
 from newsletter import links
 from newsletter.forms import SubscribeForm
 from newsletter.models import Edition
@@ -34,7 +35,6 @@ from tests.reliability.hostile import (
     raw_query,
     slug_like,
 )
-from verdicts.models import User
 
 # --- The site the requests land on ---
 

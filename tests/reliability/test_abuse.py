@@ -7,13 +7,13 @@ import logging
 import pytest
 from django.contrib.auth.models import Group, Permission
 
+from accounts.editors import EDITORS_GROUP
+from accounts.models import User
+from tests.accounts.test_accounts import unique_tokens_out
 from tests.factories import PASSWORD, ToolFactory, UserFactory
 from tests.reliability.limits import LIMITED
 from tests.support.smtp import free_port
-from tests.verdicts.test_accounts import unique_tokens_out
 from tools.models import Tool
-from verdicts.editors import EDITORS_GROUP
-from verdicts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -87,15 +87,15 @@ def test_editors_cannot_manage_users_or_permissions(client, editor):
 
     attempts = {
         "add a user": client.post(
-            "/admin/verdicts/user/add/",
+            "/admin/accounts/user/add/",
             {"email": "mine@example.com", "password1": PASSWORD, "password2": PASSWORD},
         ),
         "make themselves superuser": client.post(
-            f"/admin/verdicts/user/{editor.pk}/change/",
+            f"/admin/accounts/user/{editor.pk}/change/",
             {"email": editor.email, "is_active": "on", "is_staff": "on", "is_superuser": "on"},
         ),
         "change another's password": client.post(
-            f"/admin/verdicts/user/{other.pk}/password/",
+            f"/admin/accounts/user/{other.pk}/password/",
             {"password1": "taken-over-123", "password2": "taken-over-123"},
         ),
         "give the group every permission": client.post(
@@ -103,7 +103,7 @@ def test_editors_cannot_manage_users_or_permissions(client, editor):
             {"name": EDITORS_GROUP, "permissions": everything},
         ),
         "add a group": client.post("/admin/auth/group/add/", {"name": "Mine"}),
-        "see the users": client.get("/admin/verdicts/user/"),
+        "see the users": client.get("/admin/accounts/user/"),
     }
 
     assert {name: r.status_code for name, r in attempts.items()} == dict.fromkeys(attempts, 403)
@@ -113,7 +113,7 @@ def test_editors_cannot_manage_users_or_permissions(client, editor):
     assert other.check_password(PASSWORD)
     assert group.permissions.count() < len(everything)
     assert not Group.objects.filter(name="Mine").exists()
-    assert not editor.has_perm("verdicts.change_user") and not editor.has_perm("auth.change_group")
+    assert not editor.has_perm("accounts.change_user") and not editor.has_perm("auth.change_group")
 
 
 # Accounts say nothing about which addresses exist, with the SMTP server down too
@@ -147,7 +147,7 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, request, form, 
     path, data = FORMS[form]
     answers = []
     for email in ["known@example.com", "unknown@example.com"]:
-        with caplog.at_level(logging.ERROR, logger="verdicts.accounts"):
+        with caplog.at_level(logging.ERROR, logger="accounts.adapter"):
             response = client.post(path, data(email))
         followed = client.get(response["Location"])
         answers.append(

@@ -46,7 +46,7 @@ def point_celery_at(url: str) -> None:
 @pytest.fixture
 def redis(settings, tmp_path, monkeypatch):
     """The cache and the broker on a Redis of this test's own."""
-    monkeypatch.setattr("verdicts.cache._log.last", 0.0)  # the next failure is reported
+    monkeypatch.setattr("core.cache._throttle.last", 0.0)  # the next failure is reported
     broker = celery_app.conf.broker_url
     with RedisServer(tmp_path) as server:
         settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
@@ -57,7 +57,7 @@ def redis(settings, tmp_path, monkeypatch):
 
 
 def cache_log(caplog):
-    return [r.getMessage() for r in caplog.records if r.name == "verdicts.cache"]
+    return [r.getMessage() for r in caplog.records if r.name == "core.cache"]
 
 
 @pytest.mark.parametrize("fault", ["stop", "freeze"])
@@ -65,7 +65,7 @@ def test_pages_answer_within_one_socket_timeout(client, demo, redis, caplog, fau
     for url in PAGES:  # cached while Redis is up
         client.get(url)
     assert client.get(PAGES[2])["X-Page-Cache"] == "hit"
-    caplog.set_level(logging.WARNING, logger="verdicts.cache")
+    caplog.set_level(logging.WARNING, logger="core.cache")
 
     getattr(redis, fault)()
     timings = {}
@@ -86,7 +86,7 @@ def test_pages_answer_within_one_socket_timeout(client, demo, redis, caplog, fau
 
 @pytest.mark.parametrize("fault", ["stop", "freeze"])
 def test_votes_and_bookmarks_count_while_redis_is_down(client, redis, fault, monkeypatch):
-    monkeypatch.setattr("verdicts.cache.RETRY_AFTER_SECONDS", 0.1)  # ask Redis every time
+    monkeypatch.setattr("core.cache.RETRY_AFTER_SECONDS", 0.1)  # ask Redis every time
     tool = ToolFactory()
     member = UserFactory()
     client.force_login(member)
@@ -111,7 +111,7 @@ def test_votes_and_bookmarks_count_while_redis_is_down(client, redis, fault, mon
 
 def test_pages_cached_before_an_outage_show_the_votes_cast_during_it(redis, monkeypatch):
     """A hung Redis keeps its data: its cached pages must not outlive the votes it missed."""
-    monkeypatch.setattr("verdicts.cache.RETRY_AFTER_SECONDS", 0.1)
+    monkeypatch.setattr("core.cache.RETRY_AFTER_SECONDS", 0.1)
     tool = ToolFactory()
     reader, member = Client(), Client()
     member.force_login(UserFactory())
@@ -141,7 +141,7 @@ def test_rate_limits_fail_open_while_redis_is_down(client, redis, settings, acti
     assert limited.send(client, tool).status_code == 429  # the limit holds while Redis is up
 
     redis.stop()
-    with caplog.at_level(logging.WARNING, logger="verdicts.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         statuses = [limited.send(client, tool).status_code for _ in range(5)]
     assert 429 not in statuses and max(statuses) < 500, statuses
     assert any(message.startswith("Cache unavailable") for message in cache_log(caplog))

@@ -142,15 +142,15 @@ def test_stored_script_is_shown_as_text_everywhere(stored, editor):
             f"/admin/reviews/persona/{stored['persona'].pk}/change/",
             "/admin/reviews/review/",
             f"/admin/reviews/review/{tool.reviews.get().pk}/change/",
-            "/admin/verdicts/comparison/",
-            f"/admin/verdicts/comparison/{comparison.pk}/change/",
+            "/admin/comparisons/comparison/",
+            f"/admin/comparisons/comparison/{comparison.pk}/change/",
             "/admin/newsletter/edition/",
             f"/admin/newsletter/edition/{edition.pk}/change/",
             f"/admin/newsletter/edition/{edition.pk}/preview/",
         ],
         superuser: [
-            "/admin/verdicts/user/",
-            f"/admin/verdicts/user/{stored['member'].pk}/change/",
+            "/admin/accounts/user/",
+            f"/admin/accounts/user/{stored['member'].pk}/change/",
         ],
     }
     shown, problems, checked = {}, {}, 0

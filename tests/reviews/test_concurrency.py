@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
+from core.scoring import community_verdict
 from reviews.models import Vote
 from reviews.services import vote_cast
-from reviews.verdicts import community_verdict
 from tests.factories import ToolFactory, UserFactory
 from tools.models import Tool
 

@@ -113,6 +113,59 @@ def test_filters_and_sorts_combine(client, shelf, query, expected):
     assert names(client.get(f"/tools/?{query}")) == expected
 
 
+def test_invalid_filters_are_shown_and_ignored_while_the_valid_ones_apply(client, shelf):
+    response = client.get("/tools/?pricing=paid&min_votes=2.5&panel=bogus&sort=nope")
+    assert response.status_code == 200
+    assert names(response) == ["Skipper"]
+    assert response.context["form"].errors.keys() == {"min_votes", "panel", "sort"}
+    html = response.content.decode()
+    assert "Enter a whole number." in html
+    assert "Select a valid choice. bogus is not one of the available choices." in html
+
+
+def test_only_invalid_filters_still_say_no_tool_matches(client):
+    response = client.get("/tools/?category=nope&min_votes=-1")
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"category", "min_votes"}
+    assert "No tool matches those filters" in response.content.decode()
+
+
+def test_an_explicit_sort_overrides_search_relevance(client):
+    ToolFactory(name="Notes", description="Pairs well with Qdrant for retrieval")
+    ToolFactory(name="Qdrant", description="A vector database")
+    assert names(client.get("/tools/?q=qdrant&sort=name")) == ["Notes", "Qdrant"]
+
+
+def test_a_search_too_long_is_an_error_and_the_whole_catalogue_shows(client):
+    ToolFactory(name="Ollama")
+    response = client.get("/tools/", {"q": "a" * 101})
+    assert names(response) == ["Ollama"]
+    assert response.context["form"].errors.keys() == {"q"}
+
+
+def test_the_filter_form_fields_labels_and_choices(client):
+    CategoryFactory(name="Speech & Audio", slug="speech")
+    form = client.get("/tools/").context["form"]
+    assert [(f.name, f.label) for f in form] == [
+        ("q", "Search"),
+        ("category", "Category"),
+        ("pricing", "Entry price"),
+        ("panel", "Panel verdict"),
+        ("min_votes", "Minimum votes"),
+        ("sort", "Sort by"),
+    ]
+    choices = {
+        name: [value for value, _ in form.fields[name].choices]
+        for name in ("category", "pricing", "panel", "sort")
+    }
+    assert [str(v) for v in choices["category"]] == ["", "speech"]
+    assert choices["pricing"] == ["", *Tool.Pricing.values]
+    assert choices["panel"] == ["", "ship", "skip", "split", "awaiting"]
+    assert choices["sort"] == ["panel", "score", "community", "newest", "name"]
+    html = str(form["min_votes"])
+    assert 'min="0"' in html and 'max="1000000"' in html and "step" not in html
+
+
 def test_newest_first(client):
     import datetime as dt
 

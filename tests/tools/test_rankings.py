@@ -1,6 +1,6 @@
 import pytest
 
-from reviews.verdicts import wilson_lower_bound
+from core.scoring import wilson_lower_bound
 from tests.factories import CategoryFactory, PersonaFactory, ReviewFactory, ToolFactory
 from tools.models import Tool
 

@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from comparisons.models import Comparison
+from comparisons.services import (
+    comparison_delete,
+    comparison_save,
+    comparisons_delete,
+    comparisons_publish,
+)
+
+
+@admin.register(Comparison)
+class ComparisonAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "published_at", "updated_at"]
+    list_filter = ["status", "tool_a__category"]
+    list_select_related = ["tool_a", "tool_b"]
+    search_fields = ["tool_a__name", "tool_b__name", "editor_note"]
+    autocomplete_fields = ["tool_a", "tool_b"]
+    date_hierarchy = "published_at"
+    actions = ["publish"]
+    fields = ["tool_a", "tool_b", "editor_note", "status", "published_at"]
+
+    @admin.display(description="comparison", ordering="tool_a__name")
+    def title(self, comparison: Comparison) -> str:
+        return comparison.title
+
+    def save_model(self, request, obj: Comparison, form, change) -> None:
+        comparison_save(comparison=obj)
+
+    def delete_model(self, request, obj: Comparison) -> None:
+        comparison_delete(comparison=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        comparisons_delete(comparisons=queryset)
+
+    @admin.action(description="Publish the selected comparisons now")
+    def publish(self, request, queryset) -> None:
+        count = comparisons_publish(comparisons=queryset)
+        self.message_user(request, f"Published {count} comparison(s).")

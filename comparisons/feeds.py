@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
+
+from comparisons.models import Comparison
+from tools.models import Category
+
+FEED_SIZE = 20
+
+
+class ComparisonFeed(Feed):
+    """The newest published comparisons, as Atom."""
+
+    feed_type = Atom1Feed
+    title = "Verdicts: new comparisons"
+    subtitle = "Two AI tools side by side, and which one to ship with."
+
+    def link(self):
+        return "/compare/"
+
+    def items(self):
+        return Comparison.objects.published().with_tools().newest_first()[:FEED_SIZE]
+
+    def item_title(self, comparison):
+        return comparison.title
+
+    def item_description(self, comparison):
+        """HTML, as Atom's summary type="html" says: readers render it, so the text is escaped."""
+        verdicts = "; ".join(f"{tool.name}: {tool.panel.summary}" for tool in comparison.tools)
+        return linebreaks(f"{comparison.editor_note}\n\n{verdicts}".strip(), autoescape=True)
+
+    def item_pubdate(self, comparison):
+        return comparison.published_at
+
+    def item_updateddate(self, comparison):
+        return comparison.updated_at
+
+    def item_guid(self, comparison):
+        return f"{settings.SITE_URL}/comparisons/{comparison.pk}"
+
+    item_guid_is_permalink = False
+
+
+class CategoryComparisonFeed(ComparisonFeed):
+    """The newest published comparisons in one category."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, category):
+        return f"Verdicts: new {category.name} comparisons"
+
+    def link(self, category):
+        return category.get_absolute_url()
+
+    def items(self, category):
+        comparisons = Comparison.objects.published().in_category(category)
+        return comparisons.with_tools().newest_first()[:FEED_SIZE]

@@ -1,0 +1,121 @@
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
+from django.urls import reverse
+from django.utils import timezone
+
+from tools.models import Tool, live_q
+
+
+class ComparisonQuerySet(models.QuerySet):
+    def published(self):
+        """Live comparisons whose two tools are live too."""
+        return self.filter(
+            status=Comparison.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
+        ).filter(live_q("tool_a__"), live_q("tool_b__"))
+
+    def visible_to(self, user):
+        return self if user.is_staff else self.published()
+
+    def involving(self, tool: Tool):
+        return self.filter(Q(tool_a=tool) | Q(tool_b=tool))
+
+    def in_category(self, category):
+        return self.filter(Q(tool_a__category=category) | Q(tool_b__category=category))
+
+    def for_pair(self, first: Tool, second: Tool):
+        return self.filter(Q(tool_a=first, tool_b=second) | Q(tool_a=second, tool_b=first))
+
+    def with_tools(self):
+        return self.select_related("tool_a__category", "tool_b__category")
+
+    def newest_first(self):
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+
+class Comparison(models.Model):
+    """An editor's pairing of two different tools, in the order the editor titles it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    tool_a = models.ForeignKey(
+        Tool, on_delete=models.PROTECT, related_name="comparisons_as_a", verbose_name="first tool"
+    )
+    tool_b = models.ForeignKey(
+        Tool, on_delete=models.PROTECT, related_name="comparisons_as_b", verbose_name="second tool"
+    )
+    editor_note = models.TextField(
+        "editor's note", blank=True, help_text="Shown under the title. Plain text."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set on publishing when left empty."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ComparisonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        # The table predates this app (comparisons lived in the project package).
+        db_table = "verdicts_comparison"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(tool_a=F("tool_b")), name="comparison_two_different_tools"
+            ),
+            models.UniqueConstraint(
+                Least("tool_a", "tool_b"),
+                Greatest("tool_a", "tool_b"),
+                name="comparison_one_per_pair",
+                violation_error_message="These two tools already have a comparison.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="comparison_published_has_date",
+            ),
+        ]
+        indexes = [
+            # newest_first() as it is written, so listings read the index in order
+            models.Index(
+                F("published_at").desc(nulls_last=True), F("id").desc(), name="comparison_newest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("comparisons:comparison-detail", args=[self.slug])
+
+    @property
+    def title(self) -> str:
+        return f"{self.tool_a.name} vs {self.tool_b.name}"
+
+    @property
+    def slug(self) -> str:
+        return pair_slug(self.tool_a.slug, self.tool_b.slug)
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def tools(self) -> tuple[Tool, Tool]:
+        return (self.tool_a, self.tool_b)
+
+
+def pair_slug(first: str, second: str) -> str:
+    return f"{first}-vs-{second}"

@@ -1,0 +1,99 @@
+"""Tools side by side: the data behind a comparison page's scorecard and pick."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from comparisons.models import Comparison, pair_slug
+from core.charts import Chart, persona_scores_chart
+from core.scoring import Candidate, Pick, pick
+from reviews.scorecard import ScorecardRow, scorecard
+from tools.models import Tool, ToolQuerySet
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    tools: list[Tool]
+    rows: list[ScorecardRow]
+    pick: Pick
+    candidates: list[Candidate]  # one per tool, in the tools' order
+
+    @property
+    def chart(self) -> Chart:
+        return persona_scores_chart(
+            [row.persona.name for row in self.rows],
+            [tool.name for tool in self.tools],
+            [[review.score if review else None for review in row.reviews] for row in self.rows],
+        )
+
+    @property
+    def winner(self) -> Tool | None:
+        """The tool the pick names: found by position, since two tools may share a name."""
+        if self.pick.winner is None:
+            return None
+        return next(
+            tool
+            for tool, candidate in zip(self.tools, self.candidates, strict=True)
+            if candidate is self.pick.winner
+        )
+
+
+def side_by_side(tools: Sequence[Tool]) -> SideBySide:
+    candidates = [Candidate(name=t.name, panel=t.panel, community=t.community) for t in tools]
+    return SideBySide(
+        tools=list(tools), rows=scorecard(tools), pick=pick(candidates), candidates=candidates
+    )
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The two tools a comparison URL names, in canonical order, with the editor's comparison."""
+
+    tools: tuple[Tool, Tool]
+    comparison: Comparison | None
+
+    @property
+    def slug(self) -> str:
+        return pair_slug(self.tools[0].slug, self.tools[1].slug)
+
+    @property
+    def title(self) -> str:
+        return f"{self.tools[0].name} vs {self.tools[1].name}"
+
+
+def slug_splits(slug: str) -> list[tuple[str, str]]:
+    """Every way to read ``slug`` as ``<a>-vs-<b>``; tool slugs may themselves hold "-vs-"."""
+    splits = []
+    start = 0
+    while (at := slug.find("-vs-", start)) != -1:
+        splits.append((slug[:at], slug[at + 4 :]))
+        start = at + 1
+    return splits
+
+
+def pair_resolve(*, slug: str, user, among: ToolQuerySet | None = None) -> Pair:
+    """The pair a comparison URL names, or Http404.
+
+    The canonical order is the editor's, when an editor paired the two tools in
+    a comparison the user may see; otherwise it is alphabetical by slug. Any
+    two tools the user may see make a pair. ``among`` is the tools to look in,
+    annotated as the page needs (all of them by default).
+    """
+    splits = slug_splits(slug)
+    names = {name for split in splits for name in split}
+    among = Tool.objects.all() if among is None else among
+    tools = {t.slug: t for t in among.visible_to(user).with_category().filter(slug__in=names)}
+    for first, second in splits:
+        if first in tools and second in tools and first != second:
+            break
+    else:
+        raise Http404("No such comparison.")
+    a, b = tools[first], tools[second]
+    comparison = Comparison.objects.visible_to(user).for_pair(a, b).first()
+    if comparison is not None:
+        ordered = (a, b) if comparison.tool_a_id == a.pk else (b, a)
+        comparison.tool_a, comparison.tool_b = ordered
+    else:
+        ordered = (a, b) if a.slug < b.slug else (b, a)
+    return Pair(tools=ordered, comparison=comparison)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from comparisons import feeds, views
+
+app_name = "comparisons"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("compare/", views.comparison_list, name="comparison-list"),
+    path("compare/<slug:slug>/", views.comparison_detail, name="comparison-detail"),
+    path("tools/<slug:slug>/", views.tool_detail, name="tool-detail"),
+    path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
+    path("feeds/comparisons/", feeds.ComparisonFeed(), name="feed"),
+    path("feeds/categories/<slug:slug>/", feeds.CategoryComparisonFeed(), name="category-feed"),
+]

@@ -1,0 +1,145 @@
+"""The pages that weigh tools against each other and against the panel and the crowd.
+
+The home page, the comparisons, side by side, and also a tool's own page and a category's
+page: those show the panel's scorecard (reviews) and the comparisons a tool is in, so they
+live here, above both, rather than in tools/.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from comparisons import structured_data
+from comparisons.forms import CompareForm
+from comparisons.models import Comparison, pair_slug
+from comparisons.sidebyside import pair_resolve, side_by_side, slug_splits
+from core.http import HtmxHttpRequest
+from core.pagecache import VOTES, cached_for_readers, on_votes, tool_votes
+from core.paging import paginate
+from reviews.scorecard import scorecard
+from tools.bookmarks import for_reader
+from tools.models import Category, Tool
+
+
+@require_GET
+@cached_for_readers(depends=on_votes)
+def home(request: HttpRequest) -> HttpResponse:
+    tools = Tool.objects.published().with_category()
+    return render(
+        request,
+        "comparisons/home.html",
+        {
+            "latest": Comparison.objects.published().with_tools().newest_first()[:6],
+            "top_panel": tools.top_by_panel()[:5],
+            "top_community": tools.top_by_community()[:5],
+            "categories": Category.objects.with_tool_counts(),
+        },
+    )
+
+
+def _is_a_pick(request: HttpRequest) -> bool:
+    return "tools" in request.GET or "with" in request.GET
+
+
+@require_GET
+@cached_for_readers(depends=lambda request: [VOTES] if _is_a_pick(request) else [])
+def comparison_list(request: HttpRequest) -> HttpResponse:
+    if _is_a_pick(request):
+        return compare_tools(request)
+    comparisons = Comparison.objects.published().with_tools().newest_first()
+    category = None
+    if slug := request.GET.get("category"):
+        category = get_object_or_404(Category, slug=slug)
+        comparisons = comparisons.in_category(category)
+    return render(
+        request,
+        "comparisons/comparison_list.html",
+        {
+            **paginate(request, comparisons),
+            "category": category,
+            "categories": Category.objects.all(),
+        },
+    )
+
+
+def compare_tools(request: HttpRequest) -> HttpResponse:
+    """Readers' own picks: two tools go to their pair page, three or four side by side here."""
+    form = CompareForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return render(request, "comparisons/compare_tools.html", {"form": form}, status=400)
+    tools = form.cleaned_data["tools"]
+    if len(tools) == 2:
+        return redirect("comparisons:comparison-detail", pair_slug(tools[0].slug, tools[1].slug))
+    return render(
+        request, "comparisons/compare_tools.html", {"form": form, "sbs": side_by_side(tools)}
+    )
+
+
+def _pair_tools(request: HttpRequest, slug: str) -> list[str]:
+    return [tool_votes(name) for split in slug_splits(slug) for name in split]
+
+
+@require_GET
+@cached_for_readers(depends=_pair_tools)
+@vary_on_headers("HX-Request")
+def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    among = for_reader(Tool.objects.all(), request)
+    pair = pair_resolve(slug=slug, user=request.user, among=among)
+    if slug != pair.slug:
+        return redirect("comparisons:comparison-detail", pair.slug, permanent=True)
+    sbs = side_by_side(pair.tools)
+    template = "comparisons/comparison_detail.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#pick"  # the pick refreshing itself after a vote
+    return render(
+        request,
+        template,
+        {
+            "pair": pair,
+            "comparison": pair.comparison,
+            "sbs": sbs,
+            "structured_data": structured_data.comparison_page(
+                pair.title, request.path, sbs.tools, sbs.rows
+            ),
+        },
+    )
+
+
+@require_GET
+@cached_for_readers(depends=lambda request, slug: [tool_votes(slug)])
+def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tools = for_reader(Tool.objects.visible_to(request.user).with_category(), request)
+    tool = get_object_or_404(tools, slug=slug)
+    comparisons = Comparison.objects.published().involving(tool).with_tools().newest_first()
+    others = Tool.objects.published().in_category(tool.category_id).exclude(pk=tool.pk)
+    rows = scorecard([tool])
+    return render(
+        request,
+        "comparisons/tool_detail.html",
+        {
+            "tool": tool,
+            "tools": [tool],
+            "rows": rows,
+            "structured_data": structured_data.tool_page(tool, rows),
+            "comparisons": comparisons,
+            "compare_with": others.only("name", "slug").order_by("name")[:50],
+        },
+    )
+
+
+@require_GET
+@cached_for_readers(depends=on_votes)
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    tools = Tool.objects.published().in_category(category).with_category().sorted_by("panel")
+    comparisons = Comparison.objects.published().in_category(category).with_tools()
+    return render(
+        request,
+        "comparisons/category_detail.html",
+        {
+            "category": category,
+            **paginate(request, for_reader(tools, request)),
+            "comparisons": comparisons.newest_first()[:12],
+        },
+    )

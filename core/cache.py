@@ -1,0 +1,158 @@
+"""django-redis, made to let the site keep serving when Redis does not answer.
+
+IGNORE_EXCEPTIONS (settings.CACHES) answers a failure as a miss: reads return the
+default, writes do nothing. ResilientClient changes what callers rely on: ``add`` says it
+added, ``incr`` and ``decr`` raise ValueError as for a missing key, and ``touch`` is a miss
+too. Rate limits built on the cache therefore fail open while Redis is down (see
+RATELIMIT_FAIL_OPEN).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS logs every failure to this module's logger, where
+``_throttle`` lets one line through every few seconds, with a count of the ones between.
+
+A Redis that hangs rather than refuses costs every operation a whole socket timeout, and
+a page makes several. So after a failure the cache does not ask Redis again for
+RETRY_AFTER_SECONDS: operations get their miss at once, and a page waits at most one
+socket timeout. When Redis first answers again, ``cache_recovered`` is sent: writes made
+while it was away were lost, so whatever was cached before may be stale
+(core/pagecache.py acts on it).
+
+Both classes below are django-redis's documented extension points and go together:
+ResilientRedis (REDIS_CLIENT_CLASS) notes each failure, ResilientClient (CLIENT_CLASS)
+decides before each operation whether to ask Redis at all.
+"""
+
+import logging
+import threading
+import time
+from contextlib import contextmanager
+
+import redis
+from django.dispatch import Signal
+from django_redis.client import DefaultClient
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)  # settings.DJANGO_REDIS_LOGGER names it
+
+LOG_EVERY_SECONDS = 5.0
+RETRY_AFTER_SECONDS = 2.0
+UNANSWERED = (RedisConnectionError, RedisTimeoutError)  # not reached, or no answer in time
+
+cache_recovered = Signal()  # sender: ResilientClient; cache: the cache that recovered
+
+
+class _Throttle(logging.Filter):
+    """django-redis logs every ignored failure with its traceback, and a Redis that is down
+    fails every operation of every page: pass one line every LOG_EVERY_SECONDS instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+        self.last = 0.0
+        self.suppressed = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.exc_info:
+            return True  # not a failure ("Cache available again.")
+        with self.lock:
+            now = time.monotonic()
+            if now - self.last < LOG_EVERY_SECONDS:
+                self.suppressed += 1
+                return False
+            suppressed, self.suppressed, self.last = self.suppressed, 0, now
+        record.msg = (
+            "Cache unavailable (%s); serving without it. %d more failures since the last report."
+        )
+        record.args = (record.exc_info[1], suppressed)
+        record.exc_info = record.exc_text = None
+        return True
+
+
+_throttle = _Throttle()
+logger.addFilter(_throttle)
+
+
+class ResilientRedis(redis.Redis):
+    """Every command, PING included, goes through execute_command: note when one fails."""
+
+    failure: Exception | None = None  # the failure Redis has not yet recovered from
+    retry_at = 0.0  # monotonic time before which Redis is not asked again
+
+    def execute_command(self, *args, **options):
+        try:
+            return super().execute_command(*args, **options)
+        except UNANSWERED as error:
+            self.failure, self.retry_at = error, time.monotonic() + RETRY_AFTER_SECONDS
+            raise
+
+
+@contextmanager
+def _missing_key_while_down():
+    try:
+        yield
+    except ConnectionInterrupted as error:
+        logger.exception("Exception ignored")  # as django-redis reports the ones it ignores
+        raise ValueError("The cache is unavailable.") from error
+
+
+class ResilientClient(DefaultClient):
+    """For IGNORE_EXCEPTIONS and REDIS_CLIENT_CLASS = ResilientRedis. Django keeps one cache,
+    so one client and its ResilientRedis, per thread: this state needs no lock."""
+
+    def __init__(self, server, params, backend) -> None:
+        super().__init__(server, params, backend)
+        self.cache = backend
+
+    # Every operation starts by asking for the redis-py client (pipelines included).
+    def get_client(self, write=True, tried=None):
+        return self.get_client_with_index(write=write, tried=tried)[0]
+
+    def get_client_with_index(self, write=True, tried=None):
+        client, index = super().get_client_with_index(write=write, tried=tried)
+        if client.failure is not None:
+            self._answers_again(client)
+        return client, index
+
+    def _answers_again(self, client: ResilientRedis) -> None:
+        """After a failure: raise ConnectionInterrupted (a miss) unless Redis answers now. Its
+        first answer sends cache_recovered, before the operation that asked runs, so that
+        operation sees what receivers did."""
+        if time.monotonic() < client.retry_at:
+            cause = RedisConnectionError(f"not tried, as {client.failure}")
+            raise ConnectionInterrupted(connection=client) from cause
+        try:
+            client.ping()
+        except RedisError as error:
+            raise ConnectionInterrupted(connection=client) from error
+        client.failure = None
+        logger.warning("Cache available again.")
+        cache_recovered.send(sender=type(self), cache=self.cache)
+        if client.failure is not None:  # a receiver's own operation failed
+            raise ConnectionInterrupted(connection=client) from client.failure
+
+    # While Redis is down, ``add`` says it added: locks taken with it (allauth's rate
+    # limits take one) let their holder through, as RATELIMIT_FAIL_OPEN has it, instead
+    # of every holder waiting for a lock it can never get. (django-redis answers None.)
+    def add(self, *args, **kwargs):
+        try:
+            return super().add(*args, **kwargs)
+        except ConnectionInterrupted:
+            logger.exception("Exception ignored")
+            return True
+
+    # django-redis would answer None; callers (core/pagecache.py) handle a missing key.
+    def incr(self, *args, **kwargs):
+        with _missing_key_while_down():
+            return super().incr(*args, **kwargs)
+
+    def decr(self, *args, **kwargs):
+        with _missing_key_while_down():
+            return super().decr(*args, **kwargs)
+
+    # django-redis lets touch's errors through unwrapped, past IGNORE_EXCEPTIONS.
+    def touch(self, *args, **kwargs):
+        try:
+            return super().touch(*args, **kwargs)
+        except UNANSWERED as error:
+            raise ConnectionInterrupted(connection=None) from error

@@ -1,0 +1,79 @@
+"""Error answers in the site's style, for plain requests and htmx requests alike.
+
+A plain request gets the error page. An htmx request gets a notice swapped into the page's
+messages region (``#messages`` in base.html) while the part of the page that asked stays as it
+was; base.html's htmx-config lets htmx swap these statuses.
+"""
+
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.views import defaults
+from django_htmx.http import reswap
+
+
+def problem(request: HttpRequest, *, status: int, template: str, message: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        response = render(request, "_notice.html", {"problem": message}, status=status)
+        return reswap(response, "none")
+    return render(request, template, {"problem": message}, status=status)
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Too many requests: django-ratelimit's RATELIMIT_VIEW and allauth's handler429."""
+    response = problem(
+        request,
+        status=429,
+        template="429.html",
+        message="That's more than we can take at once. Wait a minute, then try again.",
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return problem(
+        request,
+        status=403,
+        template="403_csrf.html",
+        message="This page was open too long or its form was incomplete. Reload it and try again.",
+    )
+
+
+# The handlers Django calls for its own 400, 403 and 404 answers: the same pages as before
+# for plain requests, a notice for htmx requests.
+
+
+def _drop_unreadable_form(request: HttpRequest) -> None:
+    """Django's error pages read the posted form, for its CSRF token. A body too big, with
+    too many fields or malformed would raise again there and turn a 404 into a 500; read
+    it once here and, if it cannot be read, treat it as empty, as Django's own 400 does."""
+    try:
+        request.POST  # noqa: B018
+    except (SuspiciousOperation, MultiPartParserError, BadRequest):  # TooManyFields, charsets…
+        request.POST = QueryDict()
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    _drop_unreadable_form(request)
+    if getattr(request, "htmx", False):
+        return problem(
+            request, status=400, template="400.html", message="That request was malformed."
+        )
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    _drop_unreadable_form(request)
+    if getattr(request, "htmx", False):
+        return problem(request, status=403, template="403.html", message="That isn't open to you.")
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    _drop_unreadable_form(request)
+    if getattr(request, "htmx", False):
+        message = "We couldn't find that any more. Reload the page to see what's there now."
+        return problem(request, status=404, template="404.html", message=message)
+    return defaults.page_not_found(request, exception)

@@ -1,0 +1,160 @@
+"""Whole pages cached in Redis for readers who see nothing of their own.
+
+A page is cached only for a signed-out reader with no saved bookmarks and no
+pending messages: nobody's vote or bookmark can reach anyone else. htmx
+fragments and full pages are cached apart.
+
+Invalidation is by version numbers kept in the cache, read with the page in one
+round trip; a page rendered at other versions is a miss. The names are spelled
+here once: ``CONTENT`` moves when editors change anything (through the apps'
+services, which alone call ``bump``), ``VOTES`` on every vote, and
+``tool_votes(slug)`` on a vote for that tool. A page names the versions it
+depends on, so a vote re-renders only the pages that show that tool's community
+figures.
+
+The CSRF token and the CSP nonce differ per request, so pages are rendered with
+placeholders and each request gets its own values written in when served.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+
+CSRF_PLACEHOLDER = "csrfPlaceholder0c6b1f2e9a7d4e58b3f1"
+NONCE_PLACEHOLDER = "noncePlaceholder5e2a8c1d7b4f9e03a6"
+
+Depends = Callable[..., list[str]]
+
+
+def versions_key(name: str) -> str:
+    return f"version:{name}"
+
+
+def version_move(cache: BaseCache, name: str) -> None:
+    try:
+        cache.incr(versions_key(name))
+    except ValueError:  # not there yet (or the cache is down): start it
+        cache.set(versions_key(name), 1, timeout=None)
+
+
+def bump(*names: str) -> None:
+    """Move the named versions on, once the current transaction commits."""
+
+    def move() -> None:
+        for name in names:
+            version_move(cache, name)
+
+    transaction.on_commit(move)
+
+
+CONTENT = "content"
+VOTES = "votes"
+
+
+def tool_votes(slug: str) -> str:
+    """The version of one tool's community figures."""
+    return f"tool:{slug}"
+
+
+def on_votes(request: HttpRequest, *args, **kwargs) -> list[str]:
+    """``depends`` for a page that shows community figures of many tools."""
+    return [VOTES]
+
+
+def after_an_outage(sender, cache: BaseCache, **kwargs) -> None:
+    """Pages cached before Redis went away may show counts that changed while it was away
+    (the version moves made meanwhile were lost): render them all again."""
+    version_move(cache, CONTENT)
+
+
+def is_anonymous_reader(request: HttpRequest) -> bool:
+    """Nothing on the page would be this reader's own."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return False
+    if "messages" in request.COOKIES or request.session.get("_messages"):
+        return False
+    return not request.session.get("bookmarks")
+
+
+def _page_key(request: HttpRequest) -> str:
+    htmx = getattr(request, "htmx", None)
+    variant = "htmx" if htmx and not htmx.history_restore_request else "page"
+    raw = f"{request.get_full_path()}|{variant}"
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _lookup(page_key: str, names: list[str]) -> tuple[str, tuple | None]:
+    """The versions the page depends on now, and the cached page if it was rendered at them.
+
+    One round trip: the version numbers and the page come back in one MGET, and the page
+    entry records the versions it was rendered at.
+    """
+    keys = [versions_key(name) for name in names]
+    found = cache.get_many([*keys, page_key])
+    versions = ",".join(str(found.get(key, 0)) for key in keys)
+    entry = found.get(page_key)
+    if entry is not None and entry[0] == versions:
+        return versions, entry[1:]
+    return versions, None
+
+
+def _serve(request: HttpRequest, content: str, content_type: str) -> HttpResponse:
+    content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+    content = content.replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
+    return HttpResponse(content, content_type=content_type)
+
+
+def cached_for_readers(depends: Depends | None = None):
+    """Cache the view's 200 responses for anonymous readers.
+
+    ``depends(request, *view_args, **view_kwargs)`` returns the version names beyond
+    ``CONTENT`` that the page shows (``VOTES``, or ``tool_votes(slug)``).
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not settings.PAGE_CACHE_ENABLED or not is_anonymous_reader(request):
+                return view(request, *args, **kwargs)
+            names = [CONTENT, *(depends(request, *args, **kwargs) if depends else [])]
+            key = _page_key(request)
+            versions, hit = _lookup(key, names)
+            if hit is not None:
+                response = _serve(request, *hit)
+                response["X-Page-Cache"] = "hit"
+                return response
+            request.render_placeholders = True
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return _fill_placeholders(request, response)
+            content_type = response["Content-Type"]
+            content = response.content.decode(response.charset)
+            cache.set(key, (versions, content, content_type), timeout=settings.PAGE_CACHE_SECONDS)
+            served = _serve(request, content, content_type)
+            for header in ("Vary",):
+                if header in response:
+                    served[header] = response[header]
+            served["X-Page-Cache"] = "miss"
+            return served
+
+        return wrapper
+
+    return decorate
+
+
+def _fill_placeholders(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if not response.streaming:
+        response.content = (
+            response.content.decode(response.charset)
+            .replace(CSRF_PLACEHOLDER, get_token(request))
+            .replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
+        )
+    return response

@@ -1,0 +1,96 @@
+"""Editions in the database: composing one, writing its deliveries, moving its status.
+
+Nothing here queues a task: ``newsletter.services`` (for editors) and
+``newsletter.tasks`` (for beat) start the senders once what is here has committed.
+"""
+
+import datetime as dt
+from itertools import batched
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from comparisons.models import Comparison
+from newsletter.models import Delivery, Edition, Subscriber
+
+
+class EditionStateError(Exception):
+    """The edition is not in a state that allows this."""
+
+
+def edition_key(moment: dt.datetime) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-w{week:02d}"
+
+
+def edition_compose(*, now: dt.datetime | None = None) -> Edition | None:
+    """This week's edition of the comparisons published since the last one, begun.
+
+    Nothing new, no edition. Composing the same week twice, even at the same
+    moment in two workers, finds the key taken and returns None.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        last = Edition.objects.order_by("-covers_until").first()
+        since = (
+            last.covers_until
+            if last
+            else now - dt.timedelta(days=settings.NEWSLETTER_FIRST_EDITION_DAYS)
+        )
+        comparisons = list(
+            Comparison.objects.published()
+            .filter(published_at__gt=since, published_at__lte=now, editions__isnull=True)
+            .with_tools()
+            .newest_first()
+        )
+        if not comparisons:
+            return None
+        try:
+            with transaction.atomic():
+                edition = Edition.objects.create(
+                    key=edition_key(now),
+                    subject=_subject(comparisons),
+                    covers_until=now,
+                )
+        except IntegrityError:
+            return None
+        edition.comparisons.set(comparisons)
+        return edition_begin(edition=edition)
+
+
+def _subject(comparisons: list[Comparison]) -> str:
+    first = comparisons[0].title
+    more = len(comparisons) - 1
+    if more == 0:
+        return f"This week on Verdicts: {first}"
+    return f"This week on Verdicts: {first}, and {more} more"
+
+
+def edition_begin(*, edition: Edition) -> Edition:
+    """Ready a draft edition for every active subscriber: a Delivery row each, and the
+    status "sending". The senders are started once this commits."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if edition.status != Edition.Status.DRAFT:
+            raise EditionStateError("Only a draft edition can be sent.")
+        subscribers = Subscriber.objects.active().order_by("pk").values_list("pk", flat=True)
+        for batch in batched(subscribers.iterator(chunk_size=2000), 2000):
+            Delivery.objects.bulk_create(
+                [Delivery(edition=edition, subscriber_id=pk) for pk in batch],
+                ignore_conflicts=True,
+            )
+        edition.status = Edition.Status.SENDING
+        edition.started_at = timezone.now()
+        edition.save(update_fields=["status", "started_at"])
+    return edition
+
+
+def edition_move(*, edition: Edition, source: str, target: str) -> Edition:
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if edition.status != source:
+            raise EditionStateError(f"Only a {source} edition can be {target}.")
+        edition.status = target
+        edition.save(update_fields=["status"])
+    return edition

@@ -1,0 +1,51 @@
+"""Error answers: a page in the site's style, or for htmx a notice swapped into #messages."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404
+from django.test import RequestFactory
+from django_htmx.middleware import HtmxDetails
+
+from core import errors
+
+pytestmark = pytest.mark.django_db
+
+
+def request(htmx: bool):
+    headers = {"HX-Request": "true"} if htmx else {}
+    req = RequestFactory().post("/tools/x/vote/", headers=headers)
+    req.htmx = HtmxDetails(req)
+    req.user = AnonymousUser()
+    return req
+
+
+@pytest.mark.parametrize(
+    ("handler", "exception", "status", "page_text"),
+    [
+        (errors.bad_request, SuspiciousOperation(), 400, "didn't make sense"),
+        (errors.permission_denied, PermissionDenied(), 403, "can't do that here"),
+        (errors.page_not_found, Http404(), 404, "Nothing here"),
+        (errors.rate_limited, None, 429, "Slow down a little"),
+    ],
+)
+def test_each_error_is_a_page_or_an_htmx_notice(handler, exception, status, page_text):
+    page = handler(request(htmx=False), exception)
+    assert page.status_code == status
+    assert page_text in page.content.decode() and "site-header" in page.content.decode()
+    notice = handler(request(htmx=True), exception)
+    assert notice.status_code == status
+    assert notice["HX-Reswap"] == "none"
+    html = notice.content.decode()
+    assert html.count('id="messages" hx-swap-oob="innerHTML"') == 1 and "site-header" not in html
+
+
+def test_csrf_failure_is_a_page_or_an_htmx_notice():
+    page = errors.csrf_failure(request(htmx=False), reason="CSRF token missing.")
+    assert page.status_code == 403 and "That form had gone stale" in page.content.decode()
+    notice = errors.csrf_failure(request(htmx=True))
+    assert notice.status_code == 403 and "Reload it and try again" in notice.content.decode()
+
+
+def test_rate_limited_says_when_to_try_again():
+    assert errors.rate_limited(request(htmx=False))["Retry-After"] == "60"

@@ -1,0 +1,124 @@
+"""The catalogue in the API: tools and their verdicts."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from core.api import SLUG_PATTERN, Error, InvalidInput, Pagination, Slug
+from core.scoring import CommunityVerdict, PanelVerdict
+from tools.models import Tool
+
+router = Router()
+
+
+class PanelOut(Schema):
+    label: str
+    ships: int
+    skips: int
+    reviews: int
+    ship_pct: int | None
+    mean_score: int | None
+    summary: str
+
+    @staticmethod
+    def of(verdict: PanelVerdict) -> dict:
+        return {
+            "label": verdict.label,
+            "ships": verdict.ships,
+            "skips": verdict.skips,
+            "reviews": verdict.reviews,
+            "ship_pct": verdict.ship_pct,
+            "mean_score": verdict.mean_score,
+            "summary": verdict.summary,
+        }
+
+
+class CommunityOut(Schema):
+    ships: int
+    skips: int
+    votes: int
+    ship_pct: int | None
+    summary: str
+
+    @staticmethod
+    def of(verdict: CommunityVerdict) -> dict:
+        return {
+            "ships": verdict.ships,
+            "skips": verdict.skips,
+            "votes": verdict.votes,
+            "ship_pct": verdict.ship_pct,
+            "summary": verdict.summary,
+        }
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+
+
+class ToolOut(Schema):
+    slug: str
+    name: str
+    tagline: str
+    description: str
+    category: CategoryOut
+    vendor: str
+    pricing_entry: str
+    pricing_detail: str
+    license: str
+    website: str
+    published_at: datetime | None
+    url: str
+    panel: PanelOut
+    community: CommunityOut
+
+    @staticmethod
+    def resolve_url(tool: Tool) -> str:
+        return tool.get_absolute_url()
+
+    @staticmethod
+    def resolve_panel(tool: Tool) -> dict:
+        return PanelOut.of(tool.panel)
+
+    @staticmethod
+    def resolve_community(tool: Tool) -> dict:
+        return CommunityOut.of(tool.community)
+
+
+class VerdictOut(Schema):
+    tool: str
+    panel: PanelOut
+    community: CommunityOut
+
+
+class ToolFilters(Schema):
+    q: str | None = Field(None, pattern=r"^[^\x00]*$")  # no NUL, as PostgreSQL takes none
+    category: str | None = Field(None, pattern=SLUG_PATTERN, max_length=250)
+
+
+@router.get("/tools/", response={200: list[ToolOut], 422: InvalidInput}, tags=["tools"])
+@paginate(Pagination, page_size=20)
+def tool_list(request: HttpRequest, filters: Query[ToolFilters]):
+    tools = Tool.objects.published().with_category()
+    if filters.category:
+        tools = tools.filter(category__slug=filters.category)
+    if filters.q and filters.q.strip():
+        return tools.matching(filters.q[:100])
+    return tools.order_by("name")
+
+
+@router.get(
+    "/verdicts/{slug}/",
+    response={200: VerdictOut, 404: Error, 422: InvalidInput},
+    tags=["verdicts"],
+)
+def verdict_detail(request: HttpRequest, slug: Slug):
+    tool = get_object_or_404(Tool.objects.published(), slug=slug)
+    return {
+        "tool": tool.slug,
+        "panel": PanelOut.of(tool.panel),
+        "community": CommunityOut.of(tool.community),
+    }
