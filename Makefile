@@ -2,13 +2,17 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON := $(shell scripts/find-python 2>/dev/null)
+# PY=3.12 picks that version and its own environment (.venv-3.12); by default the newest.
+PY ?=
+VENV ?= $(if $(PY),.venv-$(PY),.venv)
+PYTHON := $(shell scripts/find-python $(PY) 2>/dev/null)
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
-MANAGE := .venv/bin/python manage.py
+MANAGE := $(VENV)/bin/python manage.py
 export UV_PYTHON_DOWNLOADS := never
-export UV_PROJECT_ENVIRONMENT := .venv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export VENV
 
-.PHONY: help run test lint format bench lighthouse env node services editor backup restore clean
+.PHONY: help run test test-py312 lint format bench lighthouse env node services editor backup restore clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -18,25 +22,28 @@ run: env services ## the whole site with demo data on http://127.0.0.1:8000 (web
 	@$(MANAGE) load_demo
 	@echo "Verdicts is starting on http://127.0.0.1:8000 (Ctrl-C stops it)."
 	@echo "To create an editor account: make editor   (or: .venv/bin/python manage.py createsuperuser)"
-	@.venv/bin/honcho -f Procfile.dev start
+	@$(VENV)/bin/honcho -f Procfile.dev start
 
 test: env services node ## the whole suite, against the real PostgreSQL, Redis, Celery, SMTP and browser
-	@.venv/bin/pytest
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-py312: ## the suite again on Python 3.12, the oldest we support (browser tests run once, in test)
+	@$(MAKE) --no-print-directory test PY=3.12 PYTEST_ARGS="--ignore=tests/e2e"
 
 lint: env ## ruff lint and format check, and the apps' import contracts (pyproject.toml)
-	@.venv/bin/ruff check .
-	@.venv/bin/ruff format --check .
-	@.venv/bin/lint-imports --no-cache
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
 
 format: env ## apply ruff's fixes and formatting
-	@.venv/bin/ruff check --fix .
-	@.venv/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
 
 bench: env services ## the load and throughput benchmarks in bench/ (not part of make test)
 	@bench/run
 
 lighthouse: env services node ## Lighthouse scores for the home and a comparison page into bench/RESULTS.md
-	@.venv/bin/python bench/lighthouse.py
+	@$(VENV)/bin/python bench/lighthouse.py
 
 node: node_modules/.package-lock.json ## axe-core and Lighthouse from package-lock.json
 
@@ -46,9 +53,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 editor: env services ## create an editor (staff in the Editors group) interactively
 	@$(MANAGE) createeditor
 
-env: .venv/.synced ## the virtual environment, from uv.lock
+env: $(VENV)/.synced ## the virtual environment, from uv.lock
 
-.venv/.synced: pyproject.toml uv.lock | $(UV)
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	@test -n "$(PYTHON)" || { scripts/find-python >/dev/null; exit 1; }
 	@$(UV) sync --frozen --python "$(PYTHON)" --quiet
 	@touch $@
@@ -68,5 +75,5 @@ backup: env ## dump the database to backups/ (pg_dump; DATABASE_URL picks the da
 restore: env ## restore a dump: make restore FILE=backups/….dump (replaces what is there)
 	@scripts/restore $(FILE)
 
-clean: ## remove the environment and collected static files
-	rm -rf .venv .tools staticfiles
+clean: ## remove the environments and collected static files
+	rm -rf .venv .venv-* .tools staticfiles

@@ -1,6 +1,9 @@
 """What every part of the read-only API shares: slugs, paging and error schemas."""
 
-from ninja import Field, P, PathEx, Schema
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, P, PathEx, Router, Schema
 from ninja.pagination import PageNumberPagination
 
 # A slug as the site's own addresses have one. Anything else is a 422 before any lookup:
@@ -25,3 +28,20 @@ class InvalidInput(Schema):
     """Ninja's answer to query parameters that fail validation (HTTP 422)."""
 
     detail: list[dict]
+
+
+class Index(Schema):
+    openapi: str
+    about: str
+
+
+index = Router()
+
+
+@index.get("/", response=Index, tags=["api"], summary="Where the API describes itself")
+def api_index(request: HttpRequest):
+    """What /api/ answers: the address of the OpenAPI schema, which lists every endpoint."""
+    return {
+        "openapi": f"{settings.SITE_URL}{reverse('api:openapi-json')}",
+        "about": "Read-only JSON: tools, the panel's verdicts, comparisons and personas.",
+    }

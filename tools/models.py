@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.scoring import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
-from tools.rates import share, stored, wilson_lower_bound_sql
+from tools.rates import percent_sql, stored, wilson_lower_bound_sql
 
 
 def live_q(prefix: str = "") -> Q:
@@ -90,15 +90,17 @@ class ToolQuerySet(models.QuerySet):
 
     # Orders that indexes on Tool serve as they are (see Tool.Meta.indexes).
     PANEL_ORDER = (
-        F("panel_rate").desc(nulls_last=True),
-        F("panel_mean").desc(nulls_last=True),
+        F("panel_pct").desc(nulls_last=True),
+        F("panel_mean_score").desc(nulls_last=True),
+        F("community_pct").desc(nulls_last=True),
         "name",
     )
     COMMUNITY_ORDER = (F("community_wilson").desc(nulls_last=True), "name")
 
     def top_by_panel(self):
-        """Tools the panel has reviewed, highest ship rate first, then highest mean score."""
-        return self.filter(panel_rate__isnull=False).order_by(*self.PANEL_ORDER)
+        """Tools the panel has reviewed, in the order the pick weighs them: the ship % shown,
+        then the mean score shown, then the community ship %."""
+        return self.filter(panel_pct__isnull=False).order_by(*self.PANEL_ORDER)
 
     def top_by_community(self, *, min_votes: int | None = None):
         """Best community verdicts first, by Wilson lower bound, among tools with enough votes."""
@@ -162,7 +164,7 @@ class ToolQuerySet(models.QuerySet):
             return self.order_by("name")
         if key == "panel":
             return self.order_by(*self.PANEL_ORDER)
-        field = {"score": "panel_mean", "community": "community_rate"}[key]
+        field = {"score": "panel_mean_score", "community": "community_pct"}[key]
         return self.order_by(F(field).desc(nulls_last=True), "name")
 
     def with_reader(self, user, saved: Collection[int] = ()):
@@ -281,9 +283,17 @@ class Tool(models.Model):
     community_ships = models.PositiveIntegerField(default=0, editable=False)
     community_skips = models.PositiveIntegerField(default=0, editable=False)
     # Rates PostgreSQL keeps up to date from the counts above, indexed for the rankings.
-    panel_rate = stored(share("panel_ships", "panel_ships", "panel_skips"))
-    panel_mean = stored(share("panel_score_total", "panel_ships", "panel_skips"))
-    community_rate = stored(share("community_ships", "community_ships", "community_skips"))
+    panel_pct = stored(
+        percent_sql("panel_ships", "panel_ships", "panel_skips"), models.IntegerField()
+    )
+    panel_mean_score = stored(
+        percent_sql("panel_score_total", "panel_ships", "panel_skips", scale=100),
+        models.IntegerField(),
+    )
+    community_pct = stored(
+        percent_sql("community_ships", "community_ships", "community_skips"),
+        models.IntegerField(),
+    )
     community_wilson = stored(wilson_lower_bound_sql("community_ships"))
     community_wilson_skip = stored(wilson_lower_bound_sql("community_skips"))
     search_vector = models.GeneratedField(

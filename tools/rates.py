@@ -17,6 +17,20 @@ def share(part: str, *parts: str) -> models.Expression:
     return Cast(part, models.FloatField()) / NullIf(total, 0)
 
 
+def percent_sql(part: str, *parts: str, scale: int = 1) -> models.Expression:
+    """``core.scoring.percent(part, scale × sum(parts))`` in integer SQL, NULL for a zero sum.
+
+    The same integer arithmetic, so the figure PostgreSQL ranks by is the very one a page
+    shows (halves rounded up, no float anywhere): ``scale=100`` gives ``mean``.
+    """
+
+    def big(name: str) -> models.Expression:  # 200 × a score total overflows 32 bits
+        return Cast(name, models.BigIntegerField())
+
+    whole = NullIf(sum((big(p) for p in parts[1:]), big(parts[0])), 0) * scale
+    return Cast((200 * big(part) + whole) / (2 * whole), models.IntegerField())
+
+
 def wilson_lower_bound_sql(positive: str, z: float = WILSON_Z) -> models.Expression:
     """``core.scoring.wilson_lower_bound`` as SQL over the vote counters."""
     n = Cast(NullIf(F("community_ships") + F("community_skips"), 0), models.FloatField())
@@ -27,7 +41,7 @@ def wilson_lower_bound_sql(positive: str, z: float = WILSON_Z) -> models.Express
     )
 
 
-def stored(expression: models.Expression) -> models.GeneratedField:
+def stored(expression: models.Expression, output_field=None) -> models.GeneratedField:
     return models.GeneratedField(
-        expression=expression, output_field=models.FloatField(), db_persist=True
+        expression=expression, output_field=output_field or models.FloatField(), db_persist=True
     )

@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.csp import CSP
 
-from core.env import env_bool, env_int, env_list, env_required, env_str
+from core.env import env_bool, env_float, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -224,7 +224,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django gives its loggers a console handler of their own; the root one prints them.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 if not DEBUG:
@@ -304,12 +308,12 @@ NEWSLETTER_SUBSCRIBE_RATE = env_str("NEWSLETTER_SUBSCRIBE_RATE", "20/h")  # per 
 # (The address is read as for every rate limit: see TRUSTED_PROXY_COUNT above.)
 NEWSLETTER_CHUNK_SIZE = env_int("NEWSLETTER_CHUNK_SIZE", 50)  # messages per SMTP connection
 NEWSLETTER_SENDERS = env_int("NEWSLETTER_SENDERS", 2)  # send_edition tasks started at once
-NEWSLETTER_CLAIM_LEASE = float(env_str("NEWSLETTER_CLAIM_LEASE", "600"))  # seconds
+NEWSLETTER_CLAIM_LEASE = env_float("NEWSLETTER_CLAIM_LEASE", 600)  # seconds
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
-NEWSLETTER_RETRY_BACKOFF = float(env_str("NEWSLETTER_RETRY_BACKOFF", "30"))  # doubles per try
-NEWSLETTER_RETRY_BACKOFF_MAX = float(env_str("NEWSLETTER_RETRY_BACKOFF_MAX", "900"))
-NEWSLETTER_TASK_BUDGET = float(env_str("NEWSLETTER_TASK_BUDGET", "240"))  # then hand over
-NEWSLETTER_SWEEP_INTERVAL = float(env_str("NEWSLETTER_SWEEP_INTERVAL", "600"))
+NEWSLETTER_RETRY_BACKOFF = env_float("NEWSLETTER_RETRY_BACKOFF", 30)  # doubles per try
+NEWSLETTER_RETRY_BACKOFF_MAX = env_float("NEWSLETTER_RETRY_BACKOFF_MAX", 900)
+NEWSLETTER_TASK_BUDGET = env_float("NEWSLETTER_TASK_BUDGET", 240)  # then hand over
+NEWSLETTER_SWEEP_INTERVAL = env_float("NEWSLETTER_SWEEP_INTERVAL", 600)
 
 CELERY_BEAT_SCHEDULE["newsletter-weekly-edition"] = {
     "task": "newsletter.tasks.compose_weekly_edition",

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 from ninja import NinjaAPI
 
 import comparisons.api
+import core.api
 import reviews.api
 import tools.api
 from comparisons.sitemaps import ComparisonSitemap
@@ -27,9 +28,11 @@ api = NinjaAPI(
     title="Verdicts API",
     version="1",
     description="Read-only: tools, the panel's verdicts, comparisons and personas.",
+    # No docs page: Swagger's scripts come from a CDN, which the site's CSP (rightly) refuses.
     docs_url=None,
     urls_namespace="api",
 )
+api.add_router("", core.api.index)
 api.add_router("", tools.api.router)
 api.add_router("", reviews.api.router)
 api.add_router("", comparisons.api.router)

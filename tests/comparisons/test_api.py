@@ -95,3 +95,11 @@ def test_personas_and_verdicts(client, demo):
 def test_schema_is_served_and_there_is_no_docs_page_calling_a_cdn(client):
     assert client.get("/api/openapi.json").json()["info"]["title"] == "Verdicts API"
     assert client.get("/api/docs").status_code == 404
+
+
+def test_the_api_root_says_where_its_schema_is(client, settings):
+    """/api/ once answered a 404 page reading "docs_url = /api/None"."""
+    response = client.get("/api/")
+    assert response.status_code == 200
+    assert response.json()["openapi"] == f"{settings.SITE_URL}/api/openapi.json"
+    assert client.get(response.json()["openapi"].removeprefix(settings.SITE_URL)).status_code == 200

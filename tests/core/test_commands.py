@@ -61,3 +61,11 @@ def test_production_without_required_variables_stops_with_one_line():
     assert result.stderr.strip() == (
         "Configuration error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0."
     )
+
+
+def test_a_log_record_is_printed_once():
+    """make run printed every record of Django's loggers twice: theirs and the root's."""
+    code = "import logging; logging.getLogger('django.utils.autoreload').info('said once')"
+    result = manage("shell", "-c", code, DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout + result.stderr).count("said once") == 1

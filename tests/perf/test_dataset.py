@@ -47,3 +47,11 @@ def test_impossible_sizes_are_one_line():
         call_command("make_dataset", tools=2, votes=100, members=3, quiet=True)
     with pytest.raises(CommandError, match="at least"):
         call_command("make_dataset", tools=1, quiet=True)
+
+
+def test_no_votes_and_no_subscribers_is_a_dataset_too(capsys):
+    """--votes 0 passes the validation, so it must run: it once died on an empty COPY."""
+    call_command("make_dataset", tools=5, votes=0, subscribers=0, quiet=True)
+    assert Tool.objects.filter(slug__startswith="ds-").count() == 5
+    assert Vote.objects.filter(tool__slug__startswith="ds-").count() == 0
+    assert "0 votes" in capsys.readouterr().out

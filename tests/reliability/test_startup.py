@@ -60,3 +60,29 @@ def test_a_missing_variable_stops_start_up_with_one_line(process, missing):
     assert result.stdout.strip() == ""
     line = f"Configuration error: {missing} must be set when DJANGO_DEBUG=0."
     assert result.stderr.strip() == line
+
+
+MALFORMED = {  # a variable of each kind, as an operator might mistype it
+    "PAGE_CACHE_SECONDS": ("ten", "PAGE_CACHE_SECONDS must be a whole number, not 'ten'."),
+    "NEWSLETTER_CLAIM_LEASE": (
+        "10m",
+        "NEWSLETTER_CLAIM_LEASE must be a number of seconds, not '10m'.",
+    ),
+    "NEWSLETTER_RETRY_BACKOFF": (
+        "nan",
+        "NEWSLETTER_RETRY_BACKOFF must be a number of seconds, not 'nan'.",
+    ),
+    "DJANGO_DEBUG": ("maybe", "DJANGO_DEBUG must be 1 or 0, not 'maybe'."),
+}
+
+
+@pytest.mark.parametrize("variable", MALFORMED)
+@pytest.mark.parametrize("process", COMMANDS)
+def test_a_malformed_variable_stops_start_up_with_one_line(process, variable):
+    value, message = MALFORMED[variable]
+
+    result = run(COMMANDS[process], **{**PRODUCTION, variable: value})
+
+    assert result.returncode != 0
+    assert result.stdout.strip() == ""
+    assert result.stderr.strip() == f"Configuration error: {message}"

@@ -5,15 +5,9 @@ rule is checked on every input of a grid (panels of 0 to 6 ships and 0 to 6 skip
 score total they can have; 0 to 40 community ships and skips under each panel label), and on
 random counts up to ten million ships and ten million skips. "Agree" means, rule by rule:
 
-- panel_rate, community_rate: NULL exactly where percent() is None (nothing counted); else
-  the stored double is ``ships / total`` as Python divides it, bit for bit, and 100 × the rate
-  rounded half up to a whole percent is percent(). The rounding allows ROUNDING_SLACK for the
-  double's representation error: 23 ships of 40 votes is exactly 57.5%, but 0.575 is stored
-  as 0.57499999…, which rounds naively to 57 where percent() says 58. Any share that is not
-  exactly a half percent lies at least 1/(2 × total) of a percent from one: more than the
-  slack for any total under 500 million (the doubles' own error is about 1e-14).
-- panel_mean: NULL exactly where mean() is None; else ``score_total / reviews`` bit for bit,
-  and rounded half up the same way it is mean().
+- panel_pct, panel_mean_score, community_pct: equal to percent() and mean() of the same
+  counts, NULL exactly where they are None. The columns are the same integer arithmetic, so
+  equal means equal: no float and no rounding slack.
 - community_wilson, community_wilson_skip: NULL exactly when there are no votes (where
   wilson_lower_bound() says 0.0); else within 1e-9 of wilson_lower_bound() of the ships (the
   skips) of the votes. (PostgreSQL does the same double operations in the same order, so on
@@ -24,18 +18,16 @@ random counts up to ten million ships and ten million skips. "Agree" means, rule
   max(n, 1) votes whose panel says Ship while wilson_lower_bound(skips, votes) > 0.5, or says
   Skip while wilson_lower_bound(ships, votes) > 0.5; most votes first, then by name.
 - top_by_panel, top_by_community, sorted_by: the same tools in the same order as Python's
-  sorted() by the same keys, highest first, ties by name: the exact fractions ships / reviews
-  then score_total / reviews, or wilson_lower_bound(), or one exact fraction.
-- top_by_panel against pick(): no tool ranks above one that pick() prefers on the figures
-  shown. This holds up to 12 reviews and fails from 13 (the xfail test below).
+  sorted() by the same keys, highest first, ties by name: the figures a page shows (ship %,
+  mean score, community ship %), or wilson_lower_bound().
+- top_by_panel against pick(): no tool ranks above one that pick() prefers, whatever the
+  number of reviews.
 """
 
 import copy
 import itertools
-import math
 import random
 from collections.abc import Iterable, Sequence
-from fractions import Fraction
 
 import pytest
 from django.db import connection, transaction
@@ -49,7 +41,6 @@ from tools.models import Tool, ToolQuerySet
 
 pytestmark = pytest.mark.django_db
 
-ROUNDING_SLACK = 1e-9
 WILSON_TOLERANCE = 1e-9
 PANEL_MAX = 6  # ships and skips each, with every score total from 0 to 100 per review
 COMMUNITY_MAX = 40  # ships and skips each
@@ -65,18 +56,13 @@ FIELDS = (
     "pk",
     "name",
     *COUNTERS,
-    "panel_rate",
-    "panel_mean",
-    "community_rate",
+    "panel_pct",
+    "panel_mean_score",
+    "community_pct",
     "community_wilson",
     "community_wilson_skip",
 )
 LABELS = dict(ToolQuerySet.PANEL_LABELS)  # filter key -> PanelVerdict.label
-
-
-def half_up(value: float) -> int:
-    """A whole number, halves up, allowing for a double stored a hair below an exact half."""
-    return math.floor(value + 0.5 + ROUNDING_SLACK)
 
 
 def panel(row) -> scoring.PanelVerdict:
@@ -162,19 +148,12 @@ def community_tools(grids):
 # What agreeing means for one stored value (see the module's docstring).
 
 
-def rate_agrees(stored: float | None, part: int, whole: int) -> bool:
-    expected = scoring.percent(part, whole)
-    if expected is None:
-        return stored is None
-    return stored == part / whole and half_up(100 * stored) == expected
+def rate_agrees(stored: int | None, part: int, whole: int) -> bool:
+    return stored == scoring.percent(part, whole)
 
 
-def mean_agrees(stored: float | None, verdict: scoring.PanelVerdict) -> bool:
-    if verdict.mean_score is None:
-        return stored is None
-    return stored == verdict.score_total / verdict.reviews and half_up(stored) == (
-        verdict.mean_score
-    )
+def mean_agrees(stored: int | None, verdict: scoring.PanelVerdict) -> bool:
+    return stored == verdict.mean_score
 
 
 def wilson_agrees(stored: float | None, positive: int, votes: int) -> bool:
@@ -185,16 +164,16 @@ def wilson_agrees(stored: float | None, positive: int, votes: int) -> bool:
 
 
 def rate_disagreements(rows):
-    """The rows where panel_rate, panel_mean or community_rate disagrees, and which."""
+    """The rows where panel_pct, panel_mean_score or community_pct disagrees, and which."""
     wrong = []
     for row in rows:
         verdict, crowd = panel(row), community(row)
-        if not rate_agrees(row.panel_rate, verdict.ships, verdict.reviews):
-            wrong.append(("panel_rate", row))
-        if not mean_agrees(row.panel_mean, verdict):
-            wrong.append(("panel_mean", row))
-        if not rate_agrees(row.community_rate, crowd.ships, crowd.votes):
-            wrong.append(("community_rate", row))
+        if not rate_agrees(row.panel_pct, verdict.ships, verdict.reviews):
+            wrong.append(("panel_pct", row))
+        if not mean_agrees(row.panel_mean_score, verdict):
+            wrong.append(("panel_mean_score", row))
+        if not rate_agrees(row.community_pct, crowd.ships, crowd.votes):
+            wrong.append(("community_pct", row))
     return wrong
 
 
@@ -241,11 +220,14 @@ def python_top_by_community(rows, min_votes: int) -> list[int]:
     ]
 
 
-def exact_panel_key(row):
-    verdict = panel(row)
+def shown_panel_key(row):
+    """The pick's criteria, highest first, a missing community figure last, then the name."""
+    verdict, crowd = panel(row), community(row)
     return (
-        -Fraction(verdict.ships, verdict.reviews),
-        -Fraction(verdict.score_total, verdict.reviews),
+        -verdict.ship_pct,
+        -verdict.mean_score,
+        crowd.ship_pct is None,
+        -(crowd.ship_pct or 0),
         row.name,
     )
 
@@ -253,33 +235,22 @@ def exact_panel_key(row):
 # The grids: every input up to the bounds.
 
 
-def test_panel_rate_and_mean_round_to_the_figures_readers_see(panel_tools):
-    """The panel ranking and sorts order by panel_rate and panel_mean; pages print ship_pct
-    and mean_score."""
+def test_panel_figures_in_sql_are_the_figures_readers_see(panel_tools):
+    """The panel ranking and sorts order by panel_pct and panel_mean_score; pages print
+    ship_pct and mean_score."""
     rows = read(panel_tools)
     assert len(rows) == 29_449
     assert rate_disagreements(rows) == []
 
 
-def test_community_rate_rounds_to_the_ship_percentage_readers_see(community_tools):
-    """The community sort uses community_rate; the cards print CommunityVerdict.ship_pct."""
+def test_community_figure_in_sql_is_the_ship_percentage_readers_see(community_tools):
+    """The community sort uses community_pct; the cards print CommunityVerdict.ship_pct,
+    exact halves included (23 ships of 40 votes is 57.5%, shown as 58%)."""
     rows = read(community_tools)
     assert len(rows) == 6_724
     assert rate_disagreements(rows) == []
-
-
-def test_rounding_the_stored_rate_naively_misses_only_exact_half_percents(community_tools):
-    """Why half_up() allows a slack: without it, only shares of exactly k + ½ % go wrong."""
-    missed = {
-        (row.community_ships, row.community_skips)
-        for row in read(community_tools)
-        if row.community_rate is not None
-        and math.floor(100 * row.community_rate + 0.5)
-        != scoring.percent(row.community_ships, row.community_ships + row.community_skips)
-    }
-    assert (23, 17) in missed  # 57.5%: stored as 0.57499999…, percent() says 58
-    for ships, skips in missed:
-        assert (200 * ships) % (ships + skips) == 0 and (200 * ships // (ships + skips)) % 2
+    [half] = [row for row in rows if (row.community_ships, row.community_skips) == (23, 17)][:1]
+    assert half.community_pct == 58
 
 
 def test_sql_wilson_bounds_match_the_pure_function_for_ships_and_skips(community_tools):
@@ -313,13 +284,13 @@ def test_panel_crowd_disagreement_is_a_real_majority_against_the_panel(community
     assert pks(community_tools.panel_crowd_disagree(min_votes=min_votes)) == expected
 
 
-def test_top_by_panel_orders_as_python_sorts_by_exact_rate_then_mean(panel_tools):
-    """The float columns order exactly as the fractions they stand for would."""
+def test_top_by_panel_orders_as_python_sorts_by_the_figures_shown(panel_tools):
+    """Ship %, then mean score, then community ship %, as the pick weighs them, then name."""
     rows = [row for row in read(panel_tools) if panel(row).reviews]
-    expected = [row.pk for row in sorted(rows, key=exact_panel_key)]
+    expected = [row.pk for row in sorted(rows, key=shown_panel_key)]
     assert pks(panel_tools.top_by_panel()) == expected
     assert pks(panel_tools.sorted_by("panel")) == expected + [
-        row.pk for row in sorted(read(panel_tools.filter(panel_rate=None)), key=lambda r: r.name)
+        row.pk for row in sorted(read(panel_tools.filter(panel_pct=None)), key=lambda r: r.name)
     ]
 
 
@@ -333,8 +304,7 @@ def pick_prefers_the_second(first, second) -> bool:
 
 
 def test_top_by_panel_never_ranks_a_tool_above_one_pick_prefers(panel_tools):
-    """Readers compare the whole percents and scores shown, as pick() does; up to 12 reviews
-    no two ship rates share a whole percent, so the exact order never contradicts them."""
+    """The ranking weighs the whole percents and scores shown, as pick() does."""
     by_pk = {row.pk: row for row in read(panel_tools)}
     ranked = [by_pk[pk] for pk in pks(panel_tools.top_by_panel())]
     # pick() is a lexicographic order, so checking neighbours checks every pair.
@@ -346,15 +316,9 @@ def test_top_by_panel_never_ranks_a_tool_above_one_pick_prefers(panel_tools):
     assert overtaken == []
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    strict=True,
-    reason="Disagreement: top_by_panel ranks by the exact ship rate, pick() by the whole "
-    "percent shown. From 13 reviews two rates can show the same percent: 12 ship / 1 skip "
-    "(92%, 60/100) ranks above 11 ship / 1 skip (92%, 95/100), which pick() prefers.",
-)
 def test_past_twelve_reviews_top_by_panel_still_ranks_pick_s_choice_first():
-    """Two tools both showing 92% ship: pick() chooses on the mean score, the ranking does not."""
+    """Two tools both showing 92% ship (12 of 13, 11 of 12): the pick chooses on the mean
+    score, and so does the ranking. (It ranked by the exact rate once, and disagreed.)"""
     category = CategoryFactory()
     make_tools(category, [(12, 1, 60 * 13, 0, 0), (11, 1, 95 * 12, 0, 0)])
     ranked = read(Tool.objects.filter(category=category).top_by_panel())
@@ -364,25 +328,22 @@ def test_past_twelve_reviews_top_by_panel_still_ranks_pick_s_choice_first():
     assert ranked[0].name == choice.name
 
 
-# The catalogue's other two sorts: the grid, and the fraction sorted by (no value: whole 0).
+# The catalogue's other two sorts: the grid, and the figure shown (None: no reviews/votes).
 CATALOGUE_SORTS = {
-    "score": ("panel", lambda row: (row.panel_score_total, row.panel_ships + row.panel_skips)),
-    "community": (
-        "community",
-        lambda row: (row.community_ships, row.community_ships + row.community_skips),
-    ),
+    "score": ("panel", lambda row: panel(row).mean_score),
+    "community": ("community", lambda row: community(row).ship_pct),
 }
 
 
 @pytest.mark.parametrize("key", CATALOGUE_SORTS)
-def test_catalogue_sorts_order_as_python_sorts_by_the_same_fraction(grids, key):
-    """The mean score and community sorts: highest exact fraction first, NULLs last, then name."""
-    grid, share = CATALOGUE_SORTS[key]
+def test_catalogue_sorts_order_as_python_sorts_by_the_figure_shown(grids, key):
+    """The mean score and community sorts: highest figure first, none last, then name."""
+    grid, figure = CATALOGUE_SORTS[key]
     tools = Tool.objects.filter(category=grids[grid])
 
     def order(row):
-        part, whole = share(row)
-        return (whole == 0, -Fraction(part, whole or 1), row.name)
+        value = figure(row)
+        return (value is None, -(value or 0), row.name)
 
     assert pks(tools.sorted_by(key)) == [row.pk for row in sorted(read(tools), key=order)]
 
@@ -426,7 +387,7 @@ LARGE = hypothesis_settings(
 @LARGE
 @given(batch=st.lists(tool_counts(), min_size=10, max_size=40))
 def test_rates_agree_up_to_ten_million_votes(batch):
-    """No overflow, and the doubles stay exact enough to round to the same whole percent."""
+    """No overflow: 200 × ten million reviews' score total needs 64 bits, and gets them."""
     category = CategoryFactory()
     make_tools(category, batch)
     rows = read(Tool.objects.filter(category=category))
