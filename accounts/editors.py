@@ -5,8 +5,6 @@ the newsletter), never users, groups or permissions. Data migrations call
 ``editors_group_sync`` so that every database has the group.
 """
 
-from django.contrib.auth.management import create_permissions
-
 EDITORS_GROUP = "Editors"
 
 # (app label, model) pairs an editor may add, change, delete and view. App labels, not
@@ -24,16 +22,21 @@ EDITOR_MODELS = [
 
 
 def editors_group_sync(apps, schema_editor, models=EDITOR_MODELS) -> None:
-    """Create the group if needed and grant it every permission on ``models``."""
-    for app_label in {label for label, _ in models}:
-        app_config = apps.get_app_config(app_label)
-        app_config.models_module = True  # create_permissions skips apps without it
-        create_permissions(app_config, apps=apps, verbosity=0)
+    """Create the group if needed and grant it every permission on ``models``.
 
-    Group = apps.get_model("auth", "Group")
+    In a migration the permissions may not exist yet (Django makes them after the last
+    migration), so they are made here as Django would make them: same codenames and names.
+    """
+    ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    for app_label, model in models:
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
-        )
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=EDITORS_GROUP)
+    for app_label, model_name in models:
+        opts = apps.get_model(app_label, model_name)._meta
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model_name)
+        for action in opts.default_permissions:
+            permission, _ = Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=f"{action}_{model_name}",
+                defaults={"name": f"Can {action} {opts.verbose_name_raw}"},
+            )
+            group.permissions.add(permission)

@@ -1,16 +1,12 @@
 from django.contrib import admin
 
 from comparisons.models import Comparison
-from comparisons.services import (
-    comparison_delete,
-    comparison_save,
-    comparisons_delete,
-    comparisons_publish,
-)
+from comparisons.services import comparison_save, comparisons_delete, comparisons_publish
+from core.admin import ThroughServices
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(admin.ModelAdmin):
+class ComparisonAdmin(ThroughServices, admin.ModelAdmin):
     list_display = ["title", "status", "published_at", "updated_at"]
     list_filter = ["status", "tool_a__category"]
     list_select_related = ["tool_a", "tool_b"]
@@ -24,14 +20,8 @@ class ComparisonAdmin(admin.ModelAdmin):
     def title(self, comparison: Comparison) -> str:
         return comparison.title
 
-    def save_model(self, request, obj: Comparison, form, change) -> None:
-        comparison_save(comparison=obj)
-
-    def delete_model(self, request, obj: Comparison) -> None:
-        comparison_delete(comparison=obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        comparisons_delete(comparisons=queryset)
+    save_service = staticmethod(lambda comparison: comparison_save(comparison=comparison))
+    delete_service = staticmethod(lambda rows: comparisons_delete(comparisons=rows))
 
     @admin.action(description="Publish the selected comparisons now")
     def publish(self, request, queryset) -> None:

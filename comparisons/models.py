@@ -4,6 +4,7 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 
+from core.publishing import Publishable, PublishStatus
 from tools.models import Tool, live_q
 
 
@@ -34,12 +35,10 @@ class ComparisonQuerySet(models.QuerySet):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
-class Comparison(models.Model):
+class Comparison(Publishable, models.Model):
     """An editor's pairing of two different tools, in the order the editor titles it."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = PublishStatus
 
     tool_a = models.ForeignKey(
         Tool, on_delete=models.PROTECT, related_name="comparisons_as_a", verbose_name="first tool"
@@ -88,11 +87,6 @@ class Comparison(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("comparisons:comparison-detail", args=[self.slug])
 
@@ -103,14 +97,6 @@ class Comparison(models.Model):
     @property
     def slug(self) -> str:
         return pair_slug(self.tool_a.slug, self.tool_b.slug)
-
-    @property
-    def is_live(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
 
     @property
     def tools(self) -> tuple[Tool, Tool]:

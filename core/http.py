@@ -9,6 +9,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
+from django_ratelimit.decorators import ratelimit
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -36,3 +37,13 @@ def sign_in_first(request: HtmxHttpRequest, next_url: str) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
+
+
+def per_reader_limit(setting: str):
+    """A POST view's rate limit per member, or per address when signed out: a flood is a 429.
+
+    The rate is ``settings.<setting>`` ("30/m"), read per request so that it can be changed.
+    """
+    return ratelimit(
+        key="user_or_ip", rate=lambda group, request: getattr(settings, setting), block=True
+    )

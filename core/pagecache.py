@@ -55,6 +55,25 @@ def bump(*names: str) -> None:
     transaction.on_commit(move)
 
 
+def invalidates(*names: str):
+    """For a service: run it in one transaction, and move ``names`` once that commits.
+
+    The service so names what it invalidates, and nothing else does (no signal receiver).
+    """
+
+    def decorate(service):
+        @wraps(service)
+        def wrapper(*args, **kwargs):
+            with transaction.atomic():
+                result = service(*args, **kwargs)
+                bump(*names)
+            return result
+
+        return wrapper
+
+    return decorate
+
+
 CONTENT = "content"
 VOTES = "votes"
 

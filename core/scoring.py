@@ -50,6 +50,15 @@ def wilson_lower_bound(positive: int, total: int, z: float = WILSON_Z) -> float:
     return (centre - spread) / (1 + z2 / total)
 
 
+def lean(ships: int, skips: int) -> str | None:
+    """Which way ships and skips lean: Ship, Skip or Split; None when there are neither."""
+    if not ships and not skips:
+        return None
+    if ships > skips:
+        return SHIP
+    return SKIP if skips > ships else SPLIT
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -74,13 +83,7 @@ class PanelVerdict:
 
     @property
     def label(self) -> str:
-        if not self.reviews:
-            return AWAITING
-        if self.ships > self.skips:
-            return SHIP
-        if self.skips > self.ships:
-            return SKIP
-        return SPLIT
+        return lean(self.ships, self.skips) or AWAITING
 
     @property
     def summary(self) -> str:
@@ -106,13 +109,7 @@ class CommunityVerdict:
     @property
     def majority(self) -> str | None:
         """Ship, Skip or Split by the votes; None with no votes."""
-        if not self.votes:
-            return None
-        if self.ships > self.skips:
-            return SHIP
-        if self.skips > self.ships:
-            return SKIP
-        return SPLIT
+        return lean(self.ships, self.skips)
 
     @property
     def summary(self) -> str:

@@ -70,26 +70,22 @@ def resume_stalled_editions() -> list[int]:
     return stalled
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=5,
-    soft_time_limit=30,
-    time_limit=60,
-)
+# One email, sent again after a worker dies (acks late) and retried on a temporary failure.
+ONE_EMAIL = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": 30,
+    "time_limit": 60,
+}
+
+
+@shared_task(**ONE_EMAIL, max_retries=5)
 def send_confirmation(self, subscriber_id: int) -> None:
     _send_retrying(self, subscriber_send_confirmation, subscriber_id=subscriber_id)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=3,
-    soft_time_limit=30,
-    time_limit=60,
-)
+@shared_task(**ONE_EMAIL, max_retries=3)
 def send_edition_test(self, edition_id: int, email: str) -> None:
     _send_retrying(self, edition_send_copy, edition_id=edition_id, email=email)
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ThroughServices
 from reviews.models import Persona, Review, Vote
 from reviews.services import (
     persona_save,
@@ -13,20 +14,14 @@ from tools.models import Tool
 
 
 @admin.register(Persona)
-class PersonaAdmin(admin.ModelAdmin):
+class PersonaAdmin(ThroughServices, admin.ModelAdmin):
     list_display = ["name", "lens", "order", "is_active"]
     list_editable = ["order", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
-    def save_model(self, request, obj: Persona, form, change) -> None:
-        persona_save(persona=obj)
-
-    def delete_model(self, request, obj: Persona) -> None:
-        personas_delete(personas=Persona.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset) -> None:
-        personas_delete(personas=queryset)
+    save_service = staticmethod(lambda persona: persona_save(persona=persona))
+    delete_service = staticmethod(lambda personas: personas_delete(personas=personas))
 
 
 class ReviewInline(admin.StackedInline):
@@ -62,25 +57,19 @@ class ToolAdmin(CatalogueToolAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ThroughServices, admin.ModelAdmin):
     list_display = ["tool", "persona", "score", "call", "updated_at"]
     list_filter = ["persona", "call", "tool__category"]
     list_select_related = ["tool", "persona"]
     search_fields = ["tool__name", "body"]
     autocomplete_fields = ["tool"]
 
-    def save_model(self, request, obj: Review, form, change) -> None:
-        review_save(review=obj)
-
-    def delete_model(self, request, obj: Review) -> None:
-        reviews_delete(reviews=Review.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset) -> None:
-        reviews_delete(reviews=queryset)
+    save_service = staticmethod(lambda review: review_save(review=review))
+    delete_service = staticmethod(lambda reviews: reviews_delete(reviews=reviews))
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(ThroughServices, admin.ModelAdmin):
     """Members' votes, to look at and, for abuse, to remove; members cast them on the site."""
 
     list_display = ["tool", "member", "value", "updated_at"]
@@ -95,8 +84,5 @@ class VoteAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def delete_model(self, request, obj: Vote) -> None:
-        votes_delete(votes=Vote.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset) -> None:
-        votes_delete(votes=queryset)
+    # Votes are only ever removed here; members cast them on the site.
+    delete_service = staticmethod(lambda votes: votes_delete(votes=votes))

@@ -54,15 +54,20 @@ def review_save(*, review: Review) -> Review:
     return review
 
 
-@transaction.atomic
-def reviews_delete(*, reviews: QuerySet[Review]) -> int:
-    tool_ids = set(reviews.values_list("tool_id", flat=True))
-    deleted, _ = reviews.delete()
-    panel_recount(tool_ids=tool_ids)
+def _delete_recounting(rows: QuerySet, recount) -> int:
+    """Delete reviews or votes, then bring the counts of the tools they were on back in line."""
+    tool_ids = set(rows.values_list("tool_id", flat=True))
+    deleted, _ = rows.delete()
+    recount(tool_ids=tool_ids)
     return deleted
 
 
 @transaction.atomic
+def reviews_delete(*, reviews: QuerySet[Review]) -> int:
+    return _delete_recounting(reviews, panel_recount)
+
+
+@pagecache.invalidates(pagecache.CONTENT)
 def persona_save(*, persona: Persona) -> Persona:
     """Save a seat. Seating or retiring one changes which reviews count, on every tool."""
     persona.full_clean()
@@ -70,17 +75,13 @@ def persona_save(*, persona: Persona) -> Persona:
     persona.save()
     if was_active is not None and was_active != persona.is_active:
         panel_recount()
-    else:
-        pagecache.bump(pagecache.CONTENT)
     return persona
 
 
-@transaction.atomic
+@pagecache.invalidates(pagecache.CONTENT)
 def personas_delete(*, personas: QuerySet[Persona]) -> int:
     """Delete seats that never reviewed (a review protects its persona)."""
-    deleted, _ = personas.delete()
-    pagecache.bump(pagecache.CONTENT)
-    return deleted
+    return personas.delete()[0]
 
 
 @transaction.atomic
@@ -160,7 +161,4 @@ def community_recount(*, tool_ids: Iterable[int] | None = None) -> int:
 @transaction.atomic
 def votes_delete(*, votes: QuerySet[Vote]) -> int:
     """Remove votes (an editor's answer to abuse) and recount the tools they were on."""
-    tool_ids = set(votes.values_list("tool_id", flat=True))
-    deleted, _ = votes.delete()
-    community_recount(tool_ids=tool_ids)
-    return deleted
+    return _delete_recounting(votes, community_recount)

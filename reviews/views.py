@@ -1,14 +1,12 @@
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
-from django_ratelimit.decorators import ratelimit
 
 from core.charts import score_histogram
 from core.errors import problem
-from core.http import HtmxHttpRequest, back_url, sign_in_first
+from core.http import HtmxHttpRequest, back_url, per_reader_limit, sign_in_first
 from core.pagecache import cached_for_readers
 from core.paging import paginate
 from reviews.forms import VoteForm
@@ -52,12 +50,8 @@ VOTE_DONE = {
 }
 
 
-def vote_rate(group: str, request: HttpRequest) -> str:
-    return settings.VOTE_RATE_LIMIT
-
-
 @require_POST
-@ratelimit(key="user_or_ip", rate=vote_rate, block=True)
+@per_reader_limit("VOTE_RATE_LIMIT")
 def tool_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(Tool.objects.published(), slug=slug)
     back = back_url(request, tool.get_absolute_url())

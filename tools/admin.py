@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import ThroughServices
 from tools.models import Category, Tool
 from tools.services import (
     categories_delete,
@@ -14,7 +15,7 @@ from tools.services import (
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ThroughServices, admin.ModelAdmin):
     list_display = ["name", "slug", "order", "tool_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -27,18 +28,12 @@ class CategoryAdmin(admin.ModelAdmin):
     def tool_count(self, category: Category) -> int:
         return category.tool_count
 
-    def save_model(self, request, obj: Category, form, change) -> None:
-        category_save(category=obj)
-
-    def delete_model(self, request, obj: Category) -> None:
-        categories_delete(categories=Category.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset) -> None:
-        categories_delete(categories=queryset)
+    save_service = staticmethod(lambda category: category_save(category=category))
+    delete_service = staticmethod(lambda categories: categories_delete(categories=categories))
 
 
 @admin.register(Tool)
-class ToolAdmin(admin.ModelAdmin):
+class ToolAdmin(ThroughServices, admin.ModelAdmin):
     """The catalogue's side of a tool; reviews/admin.py adds the panel's reviews inline."""
 
     list_display = [
@@ -79,14 +74,8 @@ class ToolAdmin(admin.ModelAdmin):
     def community_verdict(self, tool: Tool) -> str:
         return tool.community.summary
 
-    def save_model(self, request, obj: Tool, form, change) -> None:
-        tool_save(tool=obj)
-
-    def delete_model(self, request, obj: Tool) -> None:
-        tools_delete(tools=Tool.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset) -> None:
-        tools_delete(tools=queryset)
+    save_service = staticmethod(lambda tool: tool_save(tool=tool))
+    delete_service = staticmethod(lambda tools: tools_delete(tools=tools))
 
     @admin.action(description="Publish the selected tools now")
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:

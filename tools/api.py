@@ -15,6 +15,8 @@ router = Router()
 
 
 class PanelOut(Schema):
+    """A PanelVerdict, read off its attributes."""
+
     label: str
     ships: int
     skips: int
@@ -23,35 +25,15 @@ class PanelOut(Schema):
     mean_score: int | None
     summary: str
 
-    @staticmethod
-    def of(verdict: PanelVerdict) -> dict:
-        return {
-            "label": verdict.label,
-            "ships": verdict.ships,
-            "skips": verdict.skips,
-            "reviews": verdict.reviews,
-            "ship_pct": verdict.ship_pct,
-            "mean_score": verdict.mean_score,
-            "summary": verdict.summary,
-        }
-
 
 class CommunityOut(Schema):
+    """A CommunityVerdict, read off its attributes."""
+
     ships: int
     skips: int
     votes: int
     ship_pct: int | None
     summary: str
-
-    @staticmethod
-    def of(verdict: CommunityVerdict) -> dict:
-        return {
-            "ships": verdict.ships,
-            "skips": verdict.skips,
-            "votes": verdict.votes,
-            "ship_pct": verdict.ship_pct,
-            "summary": verdict.summary,
-        }
 
 
 class CategoryOut(Schema):
@@ -80,12 +62,12 @@ class ToolOut(Schema):
         return tool.get_absolute_url()
 
     @staticmethod
-    def resolve_panel(tool: Tool) -> dict:
-        return PanelOut.of(tool.panel)
+    def resolve_panel(tool: Tool) -> PanelVerdict:
+        return tool.panel
 
     @staticmethod
-    def resolve_community(tool: Tool) -> dict:
-        return CommunityOut.of(tool.community)
+    def resolve_community(tool: Tool) -> CommunityVerdict:
+        return tool.community
 
 
 class VerdictOut(Schema):
@@ -119,6 +101,6 @@ def verdict_detail(request: HttpRequest, slug: Slug):
     tool = get_object_or_404(Tool.objects.published(), slug=slug)
     return {
         "tool": tool.slug,
-        "panel": PanelOut.of(tool.panel),
-        "community": CommunityOut.of(tool.community),
+        "panel": tool.panel,
+        "community": tool.community,
     }

@@ -17,6 +17,7 @@ from django.db.models.functions import Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from core.publishing import Publishable, PublishStatus
 from core.scoring import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
 from tools.rates import percent_sql, stored, wilson_lower_bound_sql
 
@@ -233,7 +234,7 @@ class ToolManager(models.Manager.from_queryset(ToolQuerySet)):
         return super().get_queryset().defer("search_vector")
 
 
-class Tool(models.Model):
+class Tool(Publishable, models.Model):
     """A product being judged.
 
     The panel and community counts are kept on the row so that no page has to
@@ -242,9 +243,7 @@ class Tool(models.Model):
     any drift.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = PublishStatus
 
     class Pricing(models.TextChoices):
         FREE = "free", "Free"
@@ -335,21 +334,8 @@ class Tool(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("comparisons:tool-detail", args=[self.slug])
-
-    @property
-    def is_live(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
 
     @property
     def initial(self) -> str:

@@ -8,55 +8,44 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core import pagecache
+from core.pagecache import CONTENT, invalidates
 from tools.models import Bookmark, Category, Tool
 
 
-@transaction.atomic
+@invalidates(CONTENT)
 def tool_save(*, tool: Tool) -> Tool:
     tool.full_clean()
     tool.save()
-    pagecache.bump(pagecache.CONTENT)
     return tool
 
 
-@transaction.atomic
+@invalidates(CONTENT)
 def tools_delete(*, tools: QuerySet[Tool]) -> int:
-    deleted, _ = tools.delete()
-    pagecache.bump(pagecache.CONTENT)
-    return deleted
+    return tools.delete()[0]
 
 
-@transaction.atomic
+@invalidates(CONTENT)
 def tools_publish(*, tools: QuerySet[Tool]) -> int:
     """Publish the drafts among ``tools`` now; returns how many were drafts."""
-    count = tools.filter(status=Tool.Status.DRAFT).update(
-        status=Tool.Status.PUBLISHED, published_at=timezone.now()
-    )
-    pagecache.bump(pagecache.CONTENT)
-    return count
+    drafts = tools.filter(status=Tool.Status.DRAFT)
+    return drafts.update(status=Tool.Status.PUBLISHED, published_at=timezone.now())
 
 
-@transaction.atomic
+@invalidates(CONTENT)
 def tools_unpublish(*, tools: QuerySet[Tool]) -> int:
-    count = tools.update(status=Tool.Status.DRAFT)
-    pagecache.bump(pagecache.CONTENT)
-    return count
+    return tools.update(status=Tool.Status.DRAFT)
 
 
-@transaction.atomic
+@invalidates(CONTENT)
 def category_save(*, category: Category) -> Category:
     category.full_clean()
     category.save()
-    pagecache.bump(pagecache.CONTENT)
     return category
 
 
-@transaction.atomic
+@invalidates(CONTENT)
 def categories_delete(*, categories: QuerySet[Category]) -> int:
-    deleted, _ = categories.delete()
-    pagecache.bump(pagecache.CONTENT)
-    return deleted
+    return categories.delete()[0]
 
 
 @transaction.atomic

@@ -10,9 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_ratelimit.decorators import ratelimit
 
-from core.http import HtmxHttpRequest, back_url
+from core.http import HtmxHttpRequest, back_url, per_reader_limit
 from core.pagecache import cached_for_readers, on_votes
 from core.paging import paginate
 from tools.bookmarks import SessionBookmarks, for_reader
@@ -65,12 +64,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def bookmark_rate(group: str, request: HttpRequest) -> str:
-    return settings.BOOKMARK_RATE_LIMIT
-
-
 @require_POST
-@ratelimit(key="user_or_ip", rate=bookmark_rate, block=True)
+@per_reader_limit("BOOKMARK_RATE_LIMIT")
 def tool_bookmark(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Save a tool or let it go: ``saved`` = 1 or 0 says which; without it, flip it."""
     tool = get_object_or_404(Tool.objects.published(), slug=slug)

@@ -2,6 +2,7 @@ import os
 import sys
 
 from celery import Celery
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "verdicts.settings")
@@ -18,8 +19,6 @@ def _settings_or_one_line(sender: Celery, **kwargs) -> None:
     Celery reads Django's settings lazily, when the command line first needs its
     configuration; this runs just before that read.
     """
-    from django.conf import settings
-
     try:
         settings.INSTALLED_APPS  # noqa: B018 - load the settings now
     except ImproperlyConfigured as error:

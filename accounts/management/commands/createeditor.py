@@ -1,3 +1,5 @@
+from getpass import getpass
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--email", help="The editor's email address (asked for when omitted).")
 
     def handle(self, *args, email: str | None = None, **options):
-        from getpass import getpass
-
         User = get_user_model()
         email = (email or input("Email: ")).strip()
         if not email or "@" not in email:
