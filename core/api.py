@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, P, PathEx, Router, Schema
+from ninja import Field, NinjaAPI, P, PathEx, Router, Schema
 from ninja.pagination import PageNumberPagination
 
 # A slug as the site's own addresses have one. Anything else is a 422 before any lookup:
@@ -28,6 +28,13 @@ class InvalidInput(Schema):
     """Ninja's answer to query parameters that fail validation (HTTP 422)."""
 
     detail: list[dict]
+
+
+class SiteAPI(NinjaAPI):
+    """Ninja, with URL names in the site's style: ``api:tool-list``, not ``api:tool_list``."""
+
+    def get_operation_url_name(self, operation, router: Router) -> str:
+        return operation.view_func.__name__.replace("_", "-")
 
 
 class Index(Schema):

@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from ninja import NinjaAPI
 
 import comparisons.api
 import core.api
@@ -24,7 +23,7 @@ admin.site.index_title = "Content"
 # The admin's own login form has no rate limit: send it through allauth's sign-in instead.
 admin.site.login = secure_admin_login(admin.site.login)
 
-api = NinjaAPI(
+api = core.api.SiteAPI(
     title="Verdicts API",
     version="1",
     description="Read-only: tools, the panel's verdicts, comparisons and personas.",
@@ -71,7 +70,12 @@ urlpatterns = [
     ],
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "",
+        include(
+            ([path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap")], "sitemaps")
+        ),
+    ),
 ]
 
 # allauth answers its rate-limited requests with this view when the URLconf names one.

@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.urls import URLResolver, get_resolver
 
 from comparisons.models import Comparison
 from tests.factories import ComparisonFactory, ReviewFactory, ToolFactory
@@ -111,3 +112,23 @@ def test_category_feed_holds_only_that_category(client):
     entries = ET.fromstring(response.content).findall("a:entry", ATOM_NS)
     assert [e.find("a:title", ATOM_NS).text for e in entries] == [first.title]
     assert client.get("/feeds/categories/no-such-shelf/").status_code == 404
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield namespace + pattern.name
+
+
+def test_the_sites_url_names_are_kebab_case_in_a_namespace():
+    """One style for every name the site itself defines (allauth and the admin keep theirs)."""
+    ours = [
+        name
+        for name in _url_names(get_resolver().url_patterns)
+        if not name.startswith(("admin:", "account_", "socialaccount_"))
+    ]
+    assert "reviews:tool-vote" in ours and "comparisons:comparison-detail" in ours
+    assert [name for name in ours if not re.fullmatch(r"[a-z]+:[a-z]+(-[a-z]+)*", name)] == []
