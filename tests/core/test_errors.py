@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
 from core import errors
+from tests.factories import ToolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +50,21 @@ def test_csrf_failure_is_a_page_or_an_htmx_notice():
 
 def test_rate_limited_says_when_to_try_again():
     assert errors.rate_limited(request(htmx=False))["Retry-After"] == "60"
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "latin-1", "shift_jis"])
+@pytest.mark.parametrize(
+    "path",
+    ["/tools/sent/vote/", "/tools/sent/bookmark/", "/newsletter/subscribe/", "/accounts/login/"],
+)
+def test_a_form_in_another_charset_is_a_400_page_not_a_500(client, path, charset):
+    """Django refuses a form body that is not UTF-8; the error pages must not read it again."""
+    ToolFactory(slug="sent")
+    client.raise_request_exception = False
+    response = client.post(
+        path,
+        "value=ship&email=reader%40example.com",
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+    assert response.status_code == 400
+    assert "didn't make sense" in response.content.decode()
