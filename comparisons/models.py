@@ -64,7 +64,9 @@ class Comparison(Publishable, models.Model):
         db_table = "verdicts_comparison"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(tool_a=F("tool_b")), name="comparison_two_different_tools"
+                condition=~Q(tool_a=F("tool_b")),
+                name="comparison_two_different_tools",
+                violation_error_message="A comparison needs two different tools.",
             ),
             models.UniqueConstraint(
                 Least("tool_a", "tool_b"),
@@ -75,6 +77,7 @@ class Comparison(Publishable, models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="comparison_published_has_date",
+                violation_error_message="A published comparison needs a publication date.",
             ),
         ]
         indexes = [

@@ -8,6 +8,8 @@ from django.urls import reverse
 from core.scoring import mean, percent
 from tools.models import Tool, live_q
 
+SCORE_RANGE = "A score is a whole number from 0 to 100."
+
 
 class Call(models.TextChoices):
     SHIP = "ship", "Ship"
@@ -32,8 +34,16 @@ class PersonaQuerySet(models.QuerySet):
 class Persona(models.Model):
     """A seat on the reviewer panel (Builder, Skeptic, Futurist, Founder)."""
 
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(
+        max_length=60,
+        unique=True,
+        error_messages={"unique": "There is already a seat on the panel with this name."},
+    )
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        error_messages={"unique": "Another seat already has this slug (its web address)."},
+    )
     lens = models.CharField(max_length=200, help_text="One line on what this seat judges.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower sits first.")
     is_active = models.BooleanField(
@@ -93,7 +103,11 @@ class Review(models.Model):
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="reviews")
     persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="reviews")
     score = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(0), MaxValueValidator(100)], help_text="0 to 100."
+        validators=[
+            MinValueValidator(0, message=SCORE_RANGE),
+            MaxValueValidator(100, message=SCORE_RANGE),
+        ],
+        help_text="A whole number from 0 to 100.",
     )
     call = models.CharField(max_length=4, choices=Call)
     body = models.TextField("review")
@@ -111,9 +125,15 @@ class Review(models.Model):
                 violation_error_message="This persona has already reviewed this tool.",
             ),
             models.CheckConstraint(
-                condition=Q(score__gte=0, score__lte=100), name="review_score_0_to_100"
+                condition=Q(score__gte=0, score__lte=100),
+                name="review_score_0_to_100",
+                violation_error_message=SCORE_RANGE,
             ),
-            models.CheckConstraint(condition=Q(call__in=Call.values), name="review_call_valid"),
+            models.CheckConstraint(
+                condition=Q(call__in=Call.values),
+                name="review_call_valid",
+                violation_error_message="A review's call is ship or skip.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +168,11 @@ class Vote(models.Model):
                 name="vote_one_per_member_and_tool",
                 violation_error_message="This member has already voted on this tool.",
             ),
-            models.CheckConstraint(condition=Q(value__in=Call.values), name="vote_value_valid"),
+            models.CheckConstraint(
+                condition=Q(value__in=Call.values),
+                name="vote_value_valid",
+                violation_error_message="A vote is ship or skip.",
+            ),
         ]
 
     def __str__(self) -> str:

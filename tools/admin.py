@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.admin import ThroughServices
-from tools.models import Category, Tool
+from tools.models import WEBSITE_IS_HTTP, Category, Tool
 from tools.services import (
     categories_delete,
     category_save,
@@ -35,6 +36,10 @@ class CategoryAdmin(ThroughServices, admin.ModelAdmin):
 @admin.register(Tool)
 class ToolAdmin(ThroughServices, admin.ModelAdmin):
     """The catalogue's side of a tool; reviews/admin.py adds the panel's reviews inline."""
+
+    formfield_overrides = {  # the website is the one URL: the form says what the model says
+        models.URLField: {"error_messages": {"invalid": WEBSITE_IS_HTTP}}
+    }
 
     list_display = [
         "name",

@@ -21,6 +21,8 @@ from core.publishing import Publishable, PublishStatus
 from core.scoring import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
 from tools.rates import percent_sql, stored, wilson_lower_bound_sql
 
+WEBSITE_IS_HTTP = "A website is an http or https address."
+
 
 def live_q(prefix: str = "") -> Q:
     """Published and past its publication date; ``prefix`` reaches a related tool."""
@@ -37,8 +39,16 @@ class CategoryQuerySet(models.QuerySet):
 class Category(models.Model):
     """A shelf of tools ("Developer Tools")."""
 
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(
+        max_length=80,
+        unique=True,
+        error_messages={"unique": "There is already a category with this name."},
+    )
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        error_messages={"unique": "Another category already has this slug (its web address)."},
+    )
     description = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
 
@@ -251,7 +261,11 @@ class Tool(Publishable, models.Model):
         PAID = "paid", "Paid"
 
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        error_messages={"unique": "Another tool already has this slug (its web address)."},
+    )
     tagline = models.CharField(
         "best for", max_length=160, help_text="One line: who or what this tool is best for."
     )
@@ -266,7 +280,7 @@ class Tool(Publishable, models.Model):
     # Only web addresses: a javascript: or data: URL here would become a live link.
     website = models.URLField(
         blank=True,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"], message=WEBSITE_IS_HTTP)],
         help_text="An http or https address.",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -313,15 +327,20 @@ class Tool(Publishable, models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="tool_published_has_date",
+                violation_error_message="A published tool needs a publication date.",
             ),
             models.CheckConstraint(
                 condition=Q(panel_score_total__lte=100 * (F("panel_ships") + F("panel_skips"))),
                 name="tool_panel_score_total_in_range",
+                violation_error_message=(
+                    "The panel's scores are out of step with its reviews; "
+                    "recounting the verdicts puts them right."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(website="") | Q(website__iregex=r"^https?://"),
                 name="tool_website_is_http",
-                violation_error_message="A website is an http or https address.",
+                violation_error_message=WEBSITE_IS_HTTP,
             ),
         ]
         indexes = [
@@ -366,7 +385,9 @@ class Bookmark(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member", "tool"], name="bookmark_one_per_member_and_tool"
+                fields=["member", "tool"],
+                name="bookmark_one_per_member_and_tool",
+                violation_error_message="This member has already saved this tool.",
             )
         ]
 
