@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.publishing import Publishable, PublishStatus
+from core.text import CleanText
 from tools.models import Tool, live_q
 
 
@@ -35,7 +36,7 @@ class ComparisonQuerySet(models.QuerySet):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
-class Comparison(Publishable, models.Model):
+class Comparison(Publishable, CleanText, models.Model):
     """An editor's pairing of two different tools, in the order the editor titles it."""
 
     Status = PublishStatus

@@ -6,7 +6,8 @@ from django.db.models.functions import Least
 from django.urls import reverse
 
 from core.scoring import mean, percent
-from tools.models import Tool, live_q
+from core.text import CleanText
+from tools.models import Tool, live_q, slug_is_a_slug
 
 SCORE_RANGE = "A score is a whole number from 0 to 100."
 
@@ -31,7 +32,7 @@ class PersonaQuerySet(models.QuerySet):
         ).order_by("order", "name")  # Meta.ordering does not apply to aggregating queries
 
 
-class Persona(models.Model):
+class Persona(CleanText, models.Model):
     """A seat on the reviewer panel (Builder, Skeptic, Futurist, Founder)."""
 
     name = models.CharField(
@@ -56,6 +57,7 @@ class Persona(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
+        constraints = [slug_is_a_slug("persona_slug_is_a_slug", "seat")]
 
     def __str__(self) -> str:
         return self.name
@@ -97,7 +99,7 @@ class ReviewQuerySet(models.QuerySet):
         return counts
 
 
-class Review(models.Model):
+class Review(CleanText, models.Model):
     """One persona's judgment of one tool. It belongs to the tool, not to a comparison."""
 
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="reviews")
@@ -145,7 +147,7 @@ class Review(models.Model):
         return f"{self.score}/100 · {self.call}"
 
 
-class Vote(models.Model):
+class Vote(CleanText, models.Model):
     """A member's ship or skip on a tool: one per member per tool, changeable, removable.
 
     Write votes through ``reviews.services.vote_cast``: it keeps the tool's community counts

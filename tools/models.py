@@ -19,9 +19,24 @@ from django.utils import timezone
 
 from core.publishing import Publishable, PublishStatus
 from core.scoring import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
+from core.text import CleanText
 from tools.rates import percent_sql, stored, wilson_lower_bound_sql
 
 WEBSITE_IS_HTTP = "A website is an http or https address."
+# What a slug may hold, as the URL patterns' <slug:…> reads it. The database keeps to it
+# too: a row with any other character (written by hand) has no address, and every page,
+# feed or sitemap that links it would fail.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+def slug_is_a_slug(name: str, what: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(slug__regex=SLUG_PATTERN),
+        name=name,
+        violation_error_message=(
+            f"A slug is letters, digits, hyphens and underscores: it is the {what}'s web address."
+        ),
+    )
 
 
 def live_q(prefix: str = "") -> Q:
@@ -36,7 +51,7 @@ class CategoryQuerySet(models.QuerySet):
         return self.annotate(tool_count=models.Count("tools", filter=live_q("tools__")))
 
 
-class Category(models.Model):
+class Category(CleanText, models.Model):
     """A shelf of tools ("Developer Tools")."""
 
     name = models.CharField(
@@ -57,6 +72,7 @@ class Category(models.Model):
     class Meta:
         ordering = ["order", "name"]
         verbose_name_plural = "categories"
+        constraints = [slug_is_a_slug("category_slug_is_a_slug", "category")]
 
     def __str__(self) -> str:
         return self.name
@@ -244,7 +260,7 @@ class ToolManager(models.Manager.from_queryset(ToolQuerySet)):
         return super().get_queryset().defer("search_vector")
 
 
-class Tool(Publishable, models.Model):
+class Tool(Publishable, CleanText, models.Model):
     """A product being judged.
 
     The panel and community counts are kept on the row so that no page has to
@@ -324,6 +340,7 @@ class Tool(Publishable, models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            slug_is_a_slug("tool_slug_is_a_slug", "tool"),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="tool_published_has_date",

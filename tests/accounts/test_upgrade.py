@@ -35,6 +35,11 @@ NEW_MIGRATIONS = {
     ("comparisons", "0001_initial"),
     ("comparisons", "0002_content_type_from_verdicts"),
     ("tools", "0006_whole_percent_columns"),
+    ("tools", "0007_editors_messages"),
+    ("tools", "0008_slugs_are_slugs"),
+    ("comparisons", "0003_editors_messages"),
+    ("reviews", "0003_editors_messages"),
+    ("reviews", "0004_slugs_are_slugs"),
 }
 
 CHECKS = """
