@@ -15,15 +15,27 @@ from tools.services import (
 )
 
 
+def old_slugs_shown(row: Tool | Category) -> str:
+    """The slugs a row had before; their addresses lead to it still."""
+    slugs = row.old_slugs.values_list("slug", flat=True) if row.pk else []
+    return ", ".join(slugs) or "None: the slug has not changed."
+
+
 @admin.register(Category)
 class CategoryAdmin(ThroughServices, admin.ModelAdmin):
     list_display = ["name", "slug", "order", "tool_count"]
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "old_slugs", "description", "order"]
+    readonly_fields = ["old_slugs"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_tool_counts()
+
+    @admin.display(description="old slugs")
+    def old_slugs(self, category: Category) -> str:
+        return old_slugs_shown(category)
 
     @admin.display(description="published tools", ordering="tool_count")
     def tool_count(self, category: Category) -> int:
@@ -57,14 +69,32 @@ class ToolAdmin(ThroughServices, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
+    readonly_fields = ["old_slugs"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "tagline", "description", "category", "vendor"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "old_slugs",
+                    "tagline",
+                    "description",
+                    "category",
+                    "vendor",
+                ]
+            },
+        ),
         (
             "Pricing and licence",
             {"fields": ["pricing_entry", "pricing_detail", "license", "website"]},
         ),
         ("Publishing", {"fields": ["status", "published_at"]}),
     ]
+
+    @admin.display(description="old slugs")
+    def old_slugs(self, tool: Tool) -> str:
+        return old_slugs_shown(tool)
 
     @admin.display(description="panel")
     def panel_verdict(self, tool: Tool) -> str:

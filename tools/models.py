@@ -10,6 +10,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, FilteredRelation, OuterRef, Q, Window
@@ -50,6 +51,21 @@ class CategoryQuerySet(models.QuerySet):
     def with_tool_counts(self):
         return self.annotate(tool_count=models.Count("tools", filter=live_q("tools__")))
 
+    def formerly(self, slug: str):
+        """The category that had ``slug`` before it was renamed."""
+        return self.filter(old_slugs__slug=slug)
+
+
+def _old_slug_refused(old_slugs: models.QuerySet, what: str) -> None:
+    """A slug another row had before still leads there: taking it would break those links."""
+    if old_slugs.exists():
+        raise ValidationError(
+            {
+                "slug": f"Another {what} had this slug before, and its old links still lead "
+                "there: choose another."
+            }
+        )
+
 
 class Category(CleanText, models.Model):
     """A shelf of tools ("Developer Tools")."""
@@ -79,6 +95,11 @@ class Category(CleanText, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("comparisons:category-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        others = CategorySlug.objects.filter(slug=self.slug)
+        _old_slug_refused(others.exclude(category_id=self.pk) if self.pk else others, "category")
 
 
 def _min_votes(min_votes: int | None) -> int:
@@ -219,6 +240,10 @@ class ToolQuerySet(models.QuerySet):
                 Bookmark.objects.filter(tool=OuterRef("pk"), member=user)
             ),
         )
+
+    def formerly(self, slug: str):
+        """The tool that had ``slug`` before it was renamed."""
+        return self.filter(old_slugs__slug=slug)
 
     def bookmarked_by(self, member):
         """The member's saved tools, most recently saved first."""
@@ -373,6 +398,11 @@ class Tool(Publishable, CleanText, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("comparisons:tool-detail", args=[self.slug])
 
+    def clean(self) -> None:
+        super().clean()
+        others = ToolSlug.objects.filter(slug=self.slug)
+        _old_slug_refused(others.exclude(tool_id=self.pk) if self.pk else others, "tool")
+
     @property
     def initial(self) -> str:
         return self.name[:1].upper()
@@ -410,3 +440,34 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} saved {self.tool}"
+
+
+class OldSlug(models.Model):
+    """A slug a row had before it was renamed: its old addresses answer 301 to the new one,
+    so links in sent newsletters, bookmarks and search engines keep working. The services
+    that save a renamed row write these; no other row may take the slug afterwards."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ToolSlug(OldSlug):
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta(OldSlug.Meta):
+        verbose_name = "old tool slug"
+
+
+class CategorySlug(OldSlug):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta(OldSlug.Meta):
+        verbose_name = "old category slug"
+        verbose_name_plural = "old category slugs"
