@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
-from core.admin import ThroughServices
+from core.admin import RelatedLabels, ThroughServices
 from reviews.models import SCORE_RANGE, Persona, Review, Vote
 from reviews.services import (
     persona_save,
@@ -76,7 +76,7 @@ class ToolAdmin(CatalogueToolAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ThroughServices, admin.ModelAdmin):
+class ReviewAdmin(RelatedLabels, ThroughServices, admin.ModelAdmin):
     formfield_overrides = SCORE_FIELD
     list_display = ["tool", "persona", "score", "call", "updated_at"]
     list_filter = ["persona", "call", "tool__category"]

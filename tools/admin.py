@@ -15,6 +15,14 @@ from tools.services import (
 )
 
 
+def tool_label(tool: Tool) -> str:
+    """A tool as editors pick it: "Cursor (Developer Tools, Anysphere)", so that two tools
+    of one name read apart; a draft says so."""
+    details = ", ".join(part for part in [tool.category.name, tool.vendor] if part)
+    draft = " · draft" if tool.status == Tool.Status.DRAFT else ""
+    return f"{tool.name} ({details}){draft}"
+
+
 def old_slugs_shown(row: Tool | Category) -> str:
     """The slugs a row had before; their addresses lead to it still."""
     slugs = row.old_slugs.values_list("slug", flat=True) if row.pk else []
@@ -65,7 +73,7 @@ class ToolAdmin(ThroughServices, admin.ModelAdmin):
     ]
     list_filter = ["status", "category", "pricing_entry"]
     list_select_related = ["category"]
-    search_fields = ["name", "vendor", "tagline"]
+    search_fields = ["name", "vendor", "category__name", "tagline"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
@@ -111,6 +119,29 @@ class ToolAdmin(ThroughServices, admin.ModelAdmin):
 
     save_service = staticmethod(lambda tool: tool_save(tool=tool))
     delete_service = staticmethod(lambda tools: tools_delete(tools=tools))
+
+    # How other editors' pages (comparisons, reviews) name a tool in their pickers.
+    related_label = staticmethod(tool_label)
+
+    @staticmethod
+    def related_queryset(tools: QuerySet) -> QuerySet:
+        return tools.select_related("category")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("category")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        namesakes = Tool.objects.filter(name__iexact=obj.name).exclude(pk=obj.pk)
+        if namesakes := [tool_label(t) for t in namesakes.select_related("category")[:5]]:
+            self.message_user(
+                request,
+                f"{'Another tool has' if len(namesakes) == 1 else 'Other tools have'} this "
+                f"name too: {'; '.join(namesakes)}. Readers tell them apart only by category "
+                "and vendor: check this is not the same tool twice, or give it a name of "
+                "its own.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Publish the selected tools now")
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
