@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from core.text import CleanText
+
 
 class UserManager(BaseUserManager):
     """Members sign in with their email address; there is no username."""
@@ -23,7 +25,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra_fields)
 
 
-class User(AbstractUser):
+class User(CleanText, AbstractUser):
     username = None
     first_name = None
     last_name = None

@@ -2,11 +2,11 @@ from django.contrib import admin
 
 from comparisons.models import Comparison
 from comparisons.services import comparison_save, comparisons_delete, comparisons_publish
-from core.admin import ThroughServices
+from core.admin import RelatedLabels, ThroughServices
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(ThroughServices, admin.ModelAdmin):
+class ComparisonAdmin(RelatedLabels, ThroughServices, admin.ModelAdmin):
     list_display = ["title", "status", "published_at", "updated_at"]
     list_filter = ["status", "tool_a__category"]
     list_select_related = ["tool_a", "tool_b"]

@@ -11,6 +11,7 @@ from comparisons.models import Comparison
 from comparisons.sidebyside import pair_resolve, side_by_side
 from core.api import Error, InvalidInput, Pagination, Slug
 from reviews.api import ToolDetailOut, with_reviews
+from tools.renames import moved_permanently
 
 router = Router()
 
@@ -63,6 +64,8 @@ def comparison_list(request: HttpRequest):
 def comparison_detail(request: HttpRequest, slug: Slug):
     """Any two published tools, as on the site: an editor's comparison or one made on demand."""
     pair = pair_resolve(slug=slug, user=AnonymousUser())  # public: never drafts
+    if pair.renamed:
+        return moved_permanently(request, slug=pair.slug)
     sbs = side_by_side(pair.tools)
     comparison = pair.comparison
     return {

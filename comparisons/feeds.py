@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 
 from comparisons.models import Comparison
+from core.text import XMLSafeAtom1Feed
 from tools.models import Category
 
 FEED_SIZE = 20
@@ -13,7 +13,7 @@ FEED_SIZE = 20
 class ComparisonFeed(Feed):
     """The newest published comparisons, as Atom."""
 
-    feed_type = Atom1Feed
+    feed_type = XMLSafeAtom1Feed
     title = "Verdicts: new comparisons"
     subtitle = "Two AI tools side by side, and which one to ship with."
 

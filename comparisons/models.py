@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.publishing import Publishable, PublishStatus
+from core.text import CleanText
 from tools.models import Tool, live_q
 
 
@@ -35,7 +36,7 @@ class ComparisonQuerySet(models.QuerySet):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
-class Comparison(Publishable, models.Model):
+class Comparison(Publishable, CleanText, models.Model):
     """An editor's pairing of two different tools, in the order the editor titles it."""
 
     Status = PublishStatus
@@ -64,7 +65,9 @@ class Comparison(Publishable, models.Model):
         db_table = "verdicts_comparison"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(tool_a=F("tool_b")), name="comparison_two_different_tools"
+                condition=~Q(tool_a=F("tool_b")),
+                name="comparison_two_different_tools",
+                violation_error_message="A comparison needs two different tools.",
             ),
             models.UniqueConstraint(
                 Least("tool_a", "tool_b"),
@@ -75,6 +78,7 @@ class Comparison(Publishable, models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="comparison_published_has_date",
+                violation_error_message="A published comparison needs a publication date.",
             ),
         ]
         indexes = [

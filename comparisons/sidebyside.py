@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.http import Http404
 
 from comparisons.models import Comparison, pair_slug
@@ -52,6 +53,7 @@ class Pair:
 
     tools: tuple[Tool, Tool]
     comparison: Comparison | None
+    renamed: bool = False  # the URL named a tool by a slug it had before
 
     @property
     def slug(self) -> str:
@@ -78,22 +80,27 @@ def pair_resolve(*, slug: str, user, among: ToolQuerySet | None = None) -> Pair:
     The canonical order is the editor's, when an editor paired the two tools in
     a comparison the user may see; otherwise it is alphabetical by slug. Any
     two tools the user may see make a pair. ``among`` is the tools to look in,
-    annotated as the page needs (all of them by default).
+    annotated as the page needs (all of them by default). A tool may be named by a slug
+    it had before a rename (``renamed`` then says so), as links in sent newsletters are.
     """
     splits = slug_splits(slug)
     names = {name for split in splits for name in split}
-    among = Tool.objects.all() if among is None else among
-    tools = {t.slug: t for t in among.visible_to(user).with_category().filter(slug__in=names)}
+    among = (Tool.objects.all() if among is None else among).visible_to(user).with_category()
+    tools = {t.slug: t for t in among.filter(slug__in=names)}
+    if not any(first in tools and second in tools for first, second in splits):
+        formerly = among.filter(old_slugs__slug__in=names - tools.keys())
+        tools |= {t.old_slug: t for t in formerly.annotate(old_slug=F("old_slugs__slug"))}
     for first, second in splits:
-        if first in tools and second in tools and first != second:
+        if first in tools and second in tools and tools[first].pk != tools[second].pk:
             break
     else:
         raise Http404("No such comparison.")
     a, b = tools[first], tools[second]
+    renamed = (first, second) != (a.slug, b.slug)
     comparison = Comparison.objects.visible_to(user).for_pair(a, b).first()
     if comparison is not None:
         ordered = (a, b) if comparison.tool_a_id == a.pk else (b, a)
         comparison.tool_a, comparison.tool_b = ordered
     else:
         ordered = (a, b) if a.slug < b.slug else (b, a)
-    return Pair(tools=ordered, comparison=comparison)
+    return Pair(tools=ordered, comparison=comparison, renamed=renamed)

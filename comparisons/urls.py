@@ -1,6 +1,7 @@
 from django.urls import path
 
 from comparisons import feeds, views
+from tools.renames import follows_category_renames
 
 app_name = "comparisons"
 urlpatterns = [
@@ -10,5 +11,9 @@ urlpatterns = [
     path("tools/<slug:slug>/", views.tool_detail, name="tool-detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
     path("feeds/comparisons/", feeds.ComparisonFeed(), name="feed"),
-    path("feeds/categories/<slug:slug>/", feeds.CategoryComparisonFeed(), name="category-feed"),
+    path(
+        "feeds/categories/<slug:slug>/",
+        follows_category_renames(feeds.CategoryComparisonFeed()),
+        name="category-feed",
+    ),
 ]

@@ -5,7 +5,7 @@ page: those show the panel's scorecard (reviews) and the comparisons a tool is i
 live here, above both, rather than in tools/.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -20,6 +20,7 @@ from core.paging import paginate
 from reviews.scorecard import scorecard
 from tools.bookmarks import for_reader
 from tools.models import Category, Tool
+from tools.renames import category_moved, follows_category_renames, follows_tool_renames
 
 
 @require_GET
@@ -50,7 +51,11 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
     comparisons = Comparison.objects.published().with_tools().newest_first()
     category = None
     if slug := request.GET.get("category"):
-        category = get_object_or_404(Category, slug=slug)
+        category = Category.objects.filter(slug=slug).first()
+        if category is None:
+            if moved := category_moved(request):
+                return moved
+            raise Http404("No such category.")
         comparisons = comparisons.in_category(category)
     return render(
         request,
@@ -107,6 +112,7 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@follows_tool_renames
 @cached_for_readers(depends=lambda request, slug: [tool_votes(slug)])
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tools = for_reader(Tool.objects.visible_to(request.user).with_category(), request)
@@ -129,6 +135,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@follows_category_renames
 @cached_for_readers(depends=on_votes)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)

@@ -10,13 +10,24 @@ class PublishStatus(models.TextChoices):
 
 
 class Publishable:
-    """For a model with ``status`` (a PublishStatus) and ``published_at`` fields."""
+    """For a model with ``status`` (a PublishStatus) and ``published_at`` fields.
+
+    Publishing without a date publishes now. ``clean()`` fills the date as well as
+    ``save()``, because ``full_clean()`` checks the "published has a date" constraint
+    before anything is saved: an admin form, a service and ``full_clean`` then agree.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        self.publish_date_fill()
 
     def save(self, *args, **kwargs):
-        """Publishing without a date publishes now."""
+        self.publish_date_fill()
+        super().save(*args, **kwargs)
+
+    def publish_date_fill(self) -> None:
         if self.status == PublishStatus.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
     @property
     def is_live(self) -> bool:

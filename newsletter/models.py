@@ -8,6 +8,7 @@ from django.db.models.functions import Lower, Now
 from django.urls import reverse
 
 from comparisons.models import Comparison
+from core.text import CleanText
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -19,7 +20,7 @@ class SubscriberQuerySet(models.QuerySet):
         return self.alias(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
 
 
-class Subscriber(models.Model):
+class Subscriber(CleanText, models.Model):
     """An address on the list: pending until its owner confirms, then active."""
 
     class Status(models.TextChoices):
@@ -90,7 +91,7 @@ class EditionQuerySet(models.QuerySet):
         )
 
 
-class Edition(models.Model):
+class Edition(CleanText, models.Model):
     """One weekly email. Composing the same week twice finds its key taken."""
 
     class Status(models.TextChoices):
@@ -177,7 +178,7 @@ class DeliveryQuerySet(models.QuerySet):
         return self.pending().filter(claim__isnull=False, available_at__gt=Now())
 
 
-class Delivery(models.Model):
+class Delivery(CleanText, models.Model):
     """One edition to one subscriber: the row that makes sending exactly-once.
 
     ``available_at`` is when the row may next be claimed: a claim pushes it one

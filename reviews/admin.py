@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db import models
+from django.forms.models import BaseInlineFormSet
 
-from core.admin import ThroughServices
-from reviews.models import Persona, Review, Vote
+from core.admin import RelatedLabels, ThroughServices
+from reviews.models import SCORE_RANGE, Persona, Review, Vote
 from reviews.services import (
     persona_save,
     personas_delete,
@@ -24,8 +26,25 @@ class PersonaAdmin(ThroughServices, admin.ModelAdmin):
     delete_service = staticmethod(lambda personas: personas_delete(personas=personas))
 
 
+# The score is the one number field; the form's own bounds (a positive number) speak
+# before the model's validators do, so they say the same.
+SCORE_FIELD = {
+    models.PositiveSmallIntegerField: {
+        "error_messages": {"min_value": SCORE_RANGE, "max_value": SCORE_RANGE}
+    }
+}
+
+
+class ReviewFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check) -> str:
+        # The one unique check on a tool's reviews is its seat.
+        return "Two reviews here are from the same seat: each seat reviews a tool once."
+
+
 class ReviewInline(admin.StackedInline):
     model = Review
+    formset = ReviewFormSet
+    formfield_overrides = SCORE_FIELD
     extra = 0
     fields = [("persona", "score", "call"), "body"]
     ordering = ["persona__order"]
@@ -57,7 +76,8 @@ class ToolAdmin(CatalogueToolAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ThroughServices, admin.ModelAdmin):
+class ReviewAdmin(RelatedLabels, ThroughServices, admin.ModelAdmin):
+    formfield_overrides = SCORE_FIELD
     list_display = ["tool", "persona", "score", "call", "updated_at"]
     list_filter = ["persona", "call", "tool__category"]
     list_select_related = ["tool", "persona"]

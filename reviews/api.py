@@ -9,6 +9,7 @@ from reviews.models import Persona
 from reviews.scorecard import ScorecardRow, scorecard
 from tools.api import ToolOut
 from tools.models import Tool
+from tools.renames import follows_tool_renames
 
 router = Router()
 
@@ -58,6 +59,7 @@ def with_reviews(tool: Tool, rows: list[ScorecardRow], column: int) -> Tool:
 @router.get(
     "/tools/{slug}/", response={200: ToolDetailOut, 404: Error, 422: InvalidInput}, tags=["tools"]
 )
+@follows_tool_renames
 def tool_detail(request: HttpRequest, slug: Slug):
     tool = get_object_or_404(Tool.objects.published().with_category(), slug=slug)
     return with_reviews(tool, scorecard([tool]), 0)

@@ -6,7 +6,10 @@ from django.db.models.functions import Least
 from django.urls import reverse
 
 from core.scoring import mean, percent
-from tools.models import Tool, live_q
+from core.text import CleanText
+from tools.models import Tool, live_q, slug_is_a_slug
+
+SCORE_RANGE = "A score is a whole number from 0 to 100."
 
 
 class Call(models.TextChoices):
@@ -29,11 +32,19 @@ class PersonaQuerySet(models.QuerySet):
         ).order_by("order", "name")  # Meta.ordering does not apply to aggregating queries
 
 
-class Persona(models.Model):
+class Persona(CleanText, models.Model):
     """A seat on the reviewer panel (Builder, Skeptic, Futurist, Founder)."""
 
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(
+        max_length=60,
+        unique=True,
+        error_messages={"unique": "There is already a seat on the panel with this name."},
+    )
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        error_messages={"unique": "Another seat already has this slug (its web address)."},
+    )
     lens = models.CharField(max_length=200, help_text="One line on what this seat judges.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower sits first.")
     is_active = models.BooleanField(
@@ -46,6 +57,7 @@ class Persona(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
+        constraints = [slug_is_a_slug("persona_slug_is_a_slug", "seat")]
 
     def __str__(self) -> str:
         return self.name
@@ -87,13 +99,17 @@ class ReviewQuerySet(models.QuerySet):
         return counts
 
 
-class Review(models.Model):
+class Review(CleanText, models.Model):
     """One persona's judgment of one tool. It belongs to the tool, not to a comparison."""
 
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="reviews")
     persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="reviews")
     score = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(0), MaxValueValidator(100)], help_text="0 to 100."
+        validators=[
+            MinValueValidator(0, message=SCORE_RANGE),
+            MaxValueValidator(100, message=SCORE_RANGE),
+        ],
+        help_text="A whole number from 0 to 100.",
     )
     call = models.CharField(max_length=4, choices=Call)
     body = models.TextField("review")
@@ -111,9 +127,15 @@ class Review(models.Model):
                 violation_error_message="This persona has already reviewed this tool.",
             ),
             models.CheckConstraint(
-                condition=Q(score__gte=0, score__lte=100), name="review_score_0_to_100"
+                condition=Q(score__gte=0, score__lte=100),
+                name="review_score_0_to_100",
+                violation_error_message=SCORE_RANGE,
             ),
-            models.CheckConstraint(condition=Q(call__in=Call.values), name="review_call_valid"),
+            models.CheckConstraint(
+                condition=Q(call__in=Call.values),
+                name="review_call_valid",
+                violation_error_message="A review's call is ship or skip.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,7 +147,7 @@ class Review(models.Model):
         return f"{self.score}/100 · {self.call}"
 
 
-class Vote(models.Model):
+class Vote(CleanText, models.Model):
     """A member's ship or skip on a tool: one per member per tool, changeable, removable.
 
     Write votes through ``reviews.services.vote_cast``: it keeps the tool's community counts
@@ -148,7 +170,11 @@ class Vote(models.Model):
                 name="vote_one_per_member_and_tool",
                 violation_error_message="This member has already voted on this tool.",
             ),
-            models.CheckConstraint(condition=Q(value__in=Call.values), name="vote_value_valid"),
+            models.CheckConstraint(
+                condition=Q(value__in=Call.values),
+                name="vote_value_valid",
+                violation_error_message="A vote is ship or skip.",
+            ),
         ]
 
     def __str__(self) -> str:

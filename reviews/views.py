@@ -13,6 +13,7 @@ from reviews.forms import VoteForm
 from reviews.models import Persona, Review
 from reviews.services import vote_cast
 from tools.models import Tool
+from tools.renames import follows_tool_renames
 
 
 @require_GET
@@ -51,6 +52,7 @@ VOTE_DONE = {
 
 
 @require_POST
+@follows_tool_renames
 @per_reader_limit("VOTE_RATE_LIMIT")
 def tool_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(Tool.objects.published(), slug=slug)

@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.admin import ThroughServices
-from tools.models import Category, Tool
+from tools.models import WEBSITE_IS_HTTP, Category, Tool
 from tools.services import (
     categories_delete,
     category_save,
@@ -14,15 +15,35 @@ from tools.services import (
 )
 
 
+def tool_label(tool: Tool) -> str:
+    """A tool as editors pick it: "Cursor (Developer Tools, Anysphere)", so that two tools
+    of one name read apart; a draft says so."""
+    details = ", ".join(part for part in [tool.category.name, tool.vendor] if part)
+    draft = " · draft" if tool.status == Tool.Status.DRAFT else ""
+    return f"{tool.name} ({details}){draft}"
+
+
+def old_slugs_shown(row: Tool | Category) -> str:
+    """The slugs a row had before; their addresses lead to it still."""
+    slugs = row.old_slugs.values_list("slug", flat=True) if row.pk else []
+    return ", ".join(slugs) or "None: the slug has not changed."
+
+
 @admin.register(Category)
 class CategoryAdmin(ThroughServices, admin.ModelAdmin):
     list_display = ["name", "slug", "order", "tool_count"]
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "old_slugs", "description", "order"]
+    readonly_fields = ["old_slugs"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_tool_counts()
+
+    @admin.display(description="old slugs")
+    def old_slugs(self, category: Category) -> str:
+        return old_slugs_shown(category)
 
     @admin.display(description="published tools", ordering="tool_count")
     def tool_count(self, category: Category) -> int:
@@ -36,6 +57,10 @@ class CategoryAdmin(ThroughServices, admin.ModelAdmin):
 class ToolAdmin(ThroughServices, admin.ModelAdmin):
     """The catalogue's side of a tool; reviews/admin.py adds the panel's reviews inline."""
 
+    formfield_overrides = {  # the website is the one URL: the form says what the model says
+        models.URLField: {"error_messages": {"invalid": WEBSITE_IS_HTTP}}
+    }
+
     list_display = [
         "name",
         "category",
@@ -48,18 +73,36 @@ class ToolAdmin(ThroughServices, admin.ModelAdmin):
     ]
     list_filter = ["status", "category", "pricing_entry"]
     list_select_related = ["category"]
-    search_fields = ["name", "vendor", "tagline"]
+    search_fields = ["name", "vendor", "category__name", "tagline"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
+    readonly_fields = ["old_slugs"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "tagline", "description", "category", "vendor"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "old_slugs",
+                    "tagline",
+                    "description",
+                    "category",
+                    "vendor",
+                ]
+            },
+        ),
         (
             "Pricing and licence",
             {"fields": ["pricing_entry", "pricing_detail", "license", "website"]},
         ),
         ("Publishing", {"fields": ["status", "published_at"]}),
     ]
+
+    @admin.display(description="old slugs")
+    def old_slugs(self, tool: Tool) -> str:
+        return old_slugs_shown(tool)
 
     @admin.display(description="panel")
     def panel_verdict(self, tool: Tool) -> str:
@@ -76,6 +119,29 @@ class ToolAdmin(ThroughServices, admin.ModelAdmin):
 
     save_service = staticmethod(lambda tool: tool_save(tool=tool))
     delete_service = staticmethod(lambda tools: tools_delete(tools=tools))
+
+    # How other editors' pages (comparisons, reviews) name a tool in their pickers.
+    related_label = staticmethod(tool_label)
+
+    @staticmethod
+    def related_queryset(tools: QuerySet) -> QuerySet:
+        return tools.select_related("category")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("category")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        namesakes = Tool.objects.filter(name__iexact=obj.name).exclude(pk=obj.pk)
+        if namesakes := [tool_label(t) for t in namesakes.select_related("category")[:5]]:
+            self.message_user(
+                request,
+                f"{'Another tool has' if len(namesakes) == 1 else 'Other tools have'} this "
+                f"name too: {'; '.join(namesakes)}. Readers tell them apart only by category "
+                "and vendor: check this is not the same tool twice, or give it a name of "
+                "its own.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Publish the selected tools now")
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from core.api import SLUG_PATTERN, Error, InvalidInput, Pagination, Slug
 from core.scoring import CommunityVerdict, PanelVerdict
 from tools.models import Tool
+from tools.renames import follows_tool_renames
 
 router = Router()
 
@@ -97,6 +98,7 @@ def tool_list(request: HttpRequest, filters: Query[ToolFilters]):
     response={200: VerdictOut, 404: Error, 422: InvalidInput},
     tags=["verdicts"],
 )
+@follows_tool_renames
 def verdict_detail(request: HttpRequest, slug: Slug):
     tool = get_object_or_404(Tool.objects.published(), slug=slug)
     return {

@@ -10,6 +10,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, FilteredRelation, OuterRef, Q, Window
@@ -19,7 +20,24 @@ from django.utils import timezone
 
 from core.publishing import Publishable, PublishStatus
 from core.scoring import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
+from core.text import CleanText
 from tools.rates import percent_sql, stored, wilson_lower_bound_sql
+
+WEBSITE_IS_HTTP = "A website is an http or https address."
+# What a slug may hold, as the URL patterns' <slug:…> reads it. The database keeps to it
+# too: a row with any other character (written by hand) has no address, and every page,
+# feed or sitemap that links it would fail.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+def slug_is_a_slug(name: str, what: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(slug__regex=SLUG_PATTERN),
+        name=name,
+        violation_error_message=(
+            f"A slug is letters, digits, hyphens and underscores: it is the {what}'s web address."
+        ),
+    )
 
 
 def live_q(prefix: str = "") -> Q:
@@ -33,12 +51,35 @@ class CategoryQuerySet(models.QuerySet):
     def with_tool_counts(self):
         return self.annotate(tool_count=models.Count("tools", filter=live_q("tools__")))
 
+    def formerly(self, slug: str):
+        """The category that had ``slug`` before it was renamed."""
+        return self.filter(old_slugs__slug=slug)
 
-class Category(models.Model):
+
+def _old_slug_refused(old_slugs: models.QuerySet, what: str) -> None:
+    """A slug another row had before still leads there: taking it would break those links."""
+    if old_slugs.exists():
+        raise ValidationError(
+            {
+                "slug": f"Another {what} had this slug before, and its old links still lead "
+                "there: choose another."
+            }
+        )
+
+
+class Category(CleanText, models.Model):
     """A shelf of tools ("Developer Tools")."""
 
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(
+        max_length=80,
+        unique=True,
+        error_messages={"unique": "There is already a category with this name."},
+    )
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        error_messages={"unique": "Another category already has this slug (its web address)."},
+    )
     description = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
 
@@ -47,12 +88,18 @@ class Category(models.Model):
     class Meta:
         ordering = ["order", "name"]
         verbose_name_plural = "categories"
+        constraints = [slug_is_a_slug("category_slug_is_a_slug", "category")]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("comparisons:category-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        others = CategorySlug.objects.filter(slug=self.slug)
+        _old_slug_refused(others.exclude(category_id=self.pk) if self.pk else others, "category")
 
 
 def _min_votes(min_votes: int | None) -> int:
@@ -194,6 +241,10 @@ class ToolQuerySet(models.QuerySet):
             ),
         )
 
+    def formerly(self, slug: str):
+        """The tool that had ``slug`` before it was renamed."""
+        return self.filter(old_slugs__slug=slug)
+
     def bookmarked_by(self, member):
         """The member's saved tools, most recently saved first."""
         return self.filter(bookmarks__member=member).order_by("-bookmarks__created_at")
@@ -234,7 +285,7 @@ class ToolManager(models.Manager.from_queryset(ToolQuerySet)):
         return super().get_queryset().defer("search_vector")
 
 
-class Tool(Publishable, models.Model):
+class Tool(Publishable, CleanText, models.Model):
     """A product being judged.
 
     The panel and community counts are kept on the row so that no page has to
@@ -251,7 +302,11 @@ class Tool(Publishable, models.Model):
         PAID = "paid", "Paid"
 
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        error_messages={"unique": "Another tool already has this slug (its web address)."},
+    )
     tagline = models.CharField(
         "best for", max_length=160, help_text="One line: who or what this tool is best for."
     )
@@ -266,7 +321,7 @@ class Tool(Publishable, models.Model):
     # Only web addresses: a javascript: or data: URL here would become a live link.
     website = models.URLField(
         blank=True,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"], message=WEBSITE_IS_HTTP)],
         help_text="An http or https address.",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -310,18 +365,24 @@ class Tool(Publishable, models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            slug_is_a_slug("tool_slug_is_a_slug", "tool"),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="tool_published_has_date",
+                violation_error_message="A published tool needs a publication date.",
             ),
             models.CheckConstraint(
                 condition=Q(panel_score_total__lte=100 * (F("panel_ships") + F("panel_skips"))),
                 name="tool_panel_score_total_in_range",
+                violation_error_message=(
+                    "The panel's scores are out of step with its reviews; "
+                    "recounting the verdicts puts them right."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(website="") | Q(website__iregex=r"^https?://"),
                 name="tool_website_is_http",
-                violation_error_message="A website is an http or https address.",
+                violation_error_message=WEBSITE_IS_HTTP,
             ),
         ]
         indexes = [
@@ -336,6 +397,11 @@ class Tool(Publishable, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("comparisons:tool-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        others = ToolSlug.objects.filter(slug=self.slug)
+        _old_slug_refused(others.exclude(tool_id=self.pk) if self.pk else others, "tool")
 
     @property
     def initial(self) -> str:
@@ -366,9 +432,42 @@ class Bookmark(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member", "tool"], name="bookmark_one_per_member_and_tool"
+                fields=["member", "tool"],
+                name="bookmark_one_per_member_and_tool",
+                violation_error_message="This member has already saved this tool.",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.member} saved {self.tool}"
+
+
+class OldSlug(models.Model):
+    """A slug a row had before it was renamed: its old addresses answer 301 to the new one,
+    so links in sent newsletters, bookmarks and search engines keep working. The services
+    that save a renamed row write these; no other row may take the slug afterwards."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class ToolSlug(OldSlug):
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta(OldSlug.Meta):
+        verbose_name = "old tool slug"
+
+
+class CategorySlug(OldSlug):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta(OldSlug.Meta):
+        verbose_name = "old category slug"
+        verbose_name_plural = "old category slugs"

@@ -17,6 +17,7 @@ from core.paging import paginate
 from tools.bookmarks import SessionBookmarks, for_reader
 from tools.filters import CatalogueFilter
 from tools.models import Category, Tool
+from tools.renames import category_moved, follows_tool_renames
 from tools.services import bookmark_toggle
 
 
@@ -26,6 +27,8 @@ from tools.services import bookmark_toggle
 def tool_list(request: HtmxHttpRequest) -> HttpResponse:
     tools = for_reader(Tool.objects.published().with_category(), request)
     catalogue = CatalogueFilter(request.GET, tools, request=request)
+    if "category" in catalogue.errors and (moved := category_moved(request)):
+        return moved
     template = "tools/tool_list.html#results" if request.htmx else "tools/tool_list.html"
     context = {"filter": catalogue, "form": catalogue.form, **paginate(request, catalogue.qs)}
     return render(request, template, context)
@@ -65,6 +68,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@follows_tool_renames
 @per_reader_limit("BOOKMARK_RATE_LIMIT")
 def tool_bookmark(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Save a tool or let it go: ``saved`` = 1 or 0 says which; without it, flip it."""

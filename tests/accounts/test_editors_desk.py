@@ -129,7 +129,7 @@ def test_admin_refuses_a_comparison_of_a_reversed_pair(client, editor):
 
 
 def test_tool_autocomplete_for_comparisons(client, editor):
-    ToolFactory(name="Findable Model")
+    ToolFactory(name="Findable Model", category__name="Vision")
     client.force_login(editor)
     response = client.get(
         "/admin/autocomplete/",
@@ -141,7 +141,7 @@ def test_tool_autocomplete_for_comparisons(client, editor):
         },
     )
     assert response.status_code == 200
-    assert [r["text"] for r in response.json()["results"]] == ["Findable Model"]
+    assert [r["text"] for r in response.json()["results"]] == ["Findable Model (Vision, Acme AI)"]
 
 
 def test_view_on_site_opens_the_draft_preview(client, editor):
