@@ -2,13 +2,26 @@
 
 import logging
 import smtplib
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
+
+
+def site_url(path: str) -> str:
+    """``path`` on the public site, SITE_URL's scheme and host.
+
+    allauth builds its links from the request (its Host header, and https whenever
+    ACCOUNT_DEFAULT_HTTP_PROTOCOL says so); a link in an email must work wherever the
+    reader opens it, so every one of them is built here instead.
+    """
+    return f"{settings.SITE_URL}{path}"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -20,6 +33,9 @@ class AccountAdapter(DefaultAccountAdapter):
         unknown addresses. The reader asks again: a new sign-in resends the confirmation,
         a new request the reset link.
         """
+        context = {**context, "SITE_URL": settings.SITE_URL}
+        if "signup_url" in context:  # the unknown-account email's: built from the request
+            context["signup_url"] = site_url(reverse("account_signup"))
         try:
             super().send_mail(template_prefix, email, context)
         except (smtplib.SMTPException, OSError) as error:
@@ -27,12 +43,24 @@ class AccountAdapter(DefaultAccountAdapter):
                 "Account email %s not sent, the SMTP server failed: %s", template_prefix, error
             )
 
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
+        return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # allauth's URL pattern takes the key as "<uidb36>-<key>"; it hands it over joined.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_url(path.replace("UID-KEY", quote(key)))
+
     def send_account_already_exists_mail(self, email: str) -> None:
         # Signing up with a new address hashes its password; signing up with a registered one
         # would skip that and answer measurably sooner. Doing the same work keeps the two
         # indistinguishable by response time as well as by response.
         make_password(get_random_string(32))
-        super().send_account_already_exists_mail(email)
+        context = {
+            "signup_url": site_url(reverse("account_signup")),
+            "password_reset_url": site_url(reverse("account_reset_password")),
+        }
+        self.send_mail("account/email/account_already_exists", email, context)
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS and SITE_URL, and stops at start-up without them.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -264,7 +265,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "comparisons:home"
 ACCOUNT_SESSION_REMEMBER = None  # the sign-in form asks
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Verdicts: "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# allauth's emails link to SITE_URL (accounts/adapter.py); anything else it makes absolute
+# takes SITE_URL's scheme too, so a plain-http deployment gets links it can serve.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme
 # Sign-up, sign-in and password reset answer alike for registered and unknown addresses;
 # the adapter evens out the work behind them so response times agree too.
 ACCOUNT_PREVENT_ENUMERATION = True

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.core.management import call_command
@@ -23,7 +24,7 @@ def unique_tokens_out(html: str) -> str:
 
 
 def link_in(message) -> str:
-    return re.search(r"http://testserver(/\S+)", message.body).group(1)
+    return re.search(rf"{re.escape(settings.SITE_URL)}(/\S+)", message.body).group(1)
 
 
 def test_sign_up_sends_a_confirmation_link_that_signs_the_member_in(client):

@@ -1,0 +1,77 @@
+"""Every link in an account email is on SITE_URL, whatever the request's Host and scheme.
+
+What went over the wire is read back from a real SMTP server.
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SITE = "http://verdicts.test:8080"
+NEW_PASSWORD = "plenty-of-words-99"
+
+
+@pytest.fixture
+def public_site(settings):
+    """A plain-http deployment behind a proxy that hands the site another Host header, with
+    allauth told to prefer https (as production did)."""
+    settings.SITE_URL = SITE
+    settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+    settings.ALLOWED_HOSTS = ["internal.example", "testserver"]
+    return SITE
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_HOST"] = "internal.example"
+    return client
+
+
+def links(received) -> list[str]:
+    return re.findall(r"https?://\S+", received.text)
+
+
+def only_link(received) -> str:
+    [link] = links(received)
+    return link
+
+
+def test_the_confirmation_email_links_to_site_url(client, smtp_server, public_site):
+    client.post("/accounts/signup/", {"email": "ada@example.com", "password1": NEW_PASSWORD})
+    [received] = smtp_server.sink.to("ada@example.com")
+    link = only_link(received)
+    assert link.startswith(f"{SITE}/accounts/confirm-email/")
+    response = client.post(urlsplit(link).path)
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_the_password_reset_email_links_to_site_url(client, smtp_server, public_site):
+    member = UserFactory(verified=True)
+    client.post("/accounts/password/reset/", {"email": member.email}, secure=True)
+    [received] = smtp_server.sink.to(member.email)
+    link = only_link(received)
+    assert link.startswith(f"{SITE}/accounts/password/reset/key/")
+    response = client.get(urlsplit(link).path, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
+
+
+def test_the_emails_for_taken_and_unknown_addresses_link_to_site_url(
+    client, smtp_server, public_site
+):
+    UserFactory(email="taken@example.com", verified=True)
+    client.post("/accounts/signup/", {"email": "taken@example.com", "password1": NEW_PASSWORD})
+    client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    for address, path in [
+        ("taken@example.com", "/accounts/password/reset/"),
+        ("nobody@example.com", "/accounts/signup/"),
+    ]:
+        [received] = smtp_server.sink.to(address)
+        assert links(received) == [f"{SITE}{path}"]
