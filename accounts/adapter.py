@@ -25,6 +25,24 @@ def site_url(path: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's words for what went wrong, in the site's.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": "This account is closed.",
+        "duplicate_email": "That is already your address.",
+        "email_password_mismatch": "That email address and password are not correct together.",
+        "email_taken": "That address already has an account.",
+        "enter_current_password": "Type your current password first.",
+        "incorrect_password": "That password is not correct.",
+        "invalid_or_expired_key": "That link is out of date or was mistyped.",
+        "invalid_password_reset": "That reset link is out of date or was used already.",
+        "too_many_login_attempts": (
+            "Too many failed attempts for this address. Wait a few minutes, then try again."
+        ),
+        "rate_limited": "That's more than we can take at once. Wait a minute, then try again.",
+        "same_as_current": "That is what it is already.",
+    }
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Send now; if the SMTP server is down, log it and answer the reader as usual.
 

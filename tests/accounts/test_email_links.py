@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +36,17 @@ def links(received) -> list[str]:
     return re.findall(r"https?://\S+", received.text)
 
 
-def only_link(received) -> str:
-    [link] = links(received)
-    return link
+def action_link(received) -> str:
+    """The link the email is for (the other is the site's own, at the foot)."""
+    found = links(received)
+    assert all(link.startswith(f"{SITE}/") for link in found), found
+    return found[0]
 
 
 def test_the_confirmation_email_links_to_site_url(client, smtp_server, public_site):
     client.post("/accounts/signup/", {"email": "ada@example.com", "password1": NEW_PASSWORD})
     [received] = smtp_server.sink.to("ada@example.com")
-    link = only_link(received)
+    link = action_link(received)
     assert link.startswith(f"{SITE}/accounts/confirm-email/")
     response = client.post(urlsplit(link).path)
     assert response.status_code == 302 and "_auth_user_id" in client.session
@@ -54,7 +56,7 @@ def test_the_password_reset_email_links_to_site_url(client, smtp_server, public_
     member = UserFactory(verified=True)
     client.post("/accounts/password/reset/", {"email": member.email}, secure=True)
     [received] = smtp_server.sink.to(member.email)
-    link = only_link(received)
+    link = action_link(received)
     assert link.startswith(f"{SITE}/accounts/password/reset/key/")
     response = client.get(urlsplit(link).path, follow=True)
     form_url = response.redirect_chain[-1][0]
@@ -74,4 +76,15 @@ def test_the_emails_for_taken_and_unknown_addresses_link_to_site_url(
         ("nobody@example.com", "/accounts/signup/"),
     ]:
         [received] = smtp_server.sink.to(address)
-        assert links(received) == [f"{SITE}{path}"]
+        assert action_link(received) == f"{SITE}{path}"
+
+
+def test_changing_the_password_sends_a_notice_linking_to_site_url(client, smtp_server, public_site):
+    member = UserFactory(verified=True)
+    client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    [notice] = smtp_server.sink.to(member.email)
+    assert links(notice) and all(link.startswith(f"{SITE}/") for link in links(notice))
