@@ -57,3 +57,9 @@ class ResetPasswordKeyForm(SiteLabels, allauth.ResetPasswordKeyForm):
 
 class ReauthenticateForm(SiteLabels, allauth.ReauthenticateForm):
     labels = {"password": "Password"}
+
+
+class AccountDeleteForm(ReauthenticateForm):
+    """The member's password, checked as a sign-in is (and under the same rate limits)."""
+
+    labels = {"password": "Your password"}

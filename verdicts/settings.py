@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.usersessions",  # which sessions are whose: a deleted member's all end
     # The project's apps, each importing only those listed before it (.importlinter).
     "core",
     "accounts",

@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Members and comparisons were once the project package's models: old admin links live on.
     *[

@@ -140,7 +140,14 @@ SIGNED_OUT = [
     "/accounts/password/reset/key/done/",
     "/accounts/inactive/",
 ]
-SIGNED_IN = ["/accounts/email/", "/accounts/password/change/", "/accounts/logout/"]
+SIGNED_IN = [
+    "/accounts/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/sessions/",
+    "/accounts/delete/",
+    "/accounts/logout/",
+]
 
 
 @pytest.mark.parametrize("path", SIGNED_OUT)

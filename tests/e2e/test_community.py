@@ -45,7 +45,7 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     # The link arrives over SMTP; following it confirms the address and signs the member in.
     page.goto(confirmation_link(smtp_server, EMAIL))
     page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.locator(".account-menu summary")).to_contain_text(EMAIL)
 
     VoteFactory(tool=comparison.tool_b, value="skip")  # someone else's, so votes decide the pick
     page.goto(url)
@@ -72,12 +72,14 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     expect(bookmark).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("window.notReloaded") is True  # all of it in place, no reload
 
+    page.locator(".account-menu summary").click()
     page.get_by_role("link", name="Bookmarks").click()
     expect(page.get_by_role("heading", name="Tools you saved")).to_be_visible()
     expect(page.locator("#tool-alpha-model")).to_be_visible()
     expect(page.locator("#tool-beta-model")).to_have_count(0)
     expect(page.locator("#community-figure-alpha-model")).to_have_text("0% ship · 1 vote")
 
+    page.locator(".account-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     page.goto(url)
