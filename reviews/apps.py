@@ -6,4 +6,4 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Panel and community"
 
     def ready(self) -> None:
-        from reviews import signals  # noqa: F401  connects the member-deletion receivers
+        from reviews import signals  # noqa: F401  connects the receivers (deletion, sign-in)

@@ -12,3 +12,11 @@ class VoteForm(forms.Form):
             "invalid_choice": "A vote is ship, skip or clear, not “%(value)s”.",
         },
     )
+
+
+# What a vote did, said to the reader: after the press, or after signing in to cast it.
+VOTE_DONE = {
+    "ship": "You'd ship {tool}. Thanks for voting.",
+    "skip": "You'd skip {tool}. Thanks for voting.",
+    None: "Your vote on {tool} is taken back.",
+}

@@ -9,8 +9,9 @@ from core.errors import problem
 from core.http import HtmxHttpRequest, back_url, per_reader_limit, sign_in_first
 from core.pagecache import cached_for_readers
 from core.paging import paginate
-from reviews.forms import VoteForm
+from reviews.forms import VOTE_DONE, VoteForm
 from reviews.models import Persona, Review
+from reviews.pending import pending_vote_keep
 from reviews.services import vote_cast
 from tools.models import Tool
 from tools.renames import follows_tool_renames
@@ -44,22 +45,17 @@ def persona_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-VOTE_DONE = {
-    "ship": "You'd ship {tool}. Thanks for voting.",
-    "skip": "You'd skip {tool}. Thanks for voting.",
-    None: "Your vote on {tool} is taken back.",
-}
-
-
 @require_POST
 @follows_tool_renames
 @per_reader_limit("VOTE_RATE_LIMIT")
 def tool_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(Tool.objects.published(), slug=slug)
     back = back_url(request, tool.get_absolute_url())
-    if not request.user.is_authenticated:
-        return sign_in_first(request, back)
     form = VoteForm(request.POST)
+    if not request.user.is_authenticated:
+        if form.is_valid():
+            pending_vote_keep(request, tool=tool, value=form.cleaned_data["value"])
+        return sign_in_first(request, f"{back}#tool-{tool.slug}")
     if not form.is_valid():
         return problem(request, status=400, template="400.html", message=form.errors["value"][0])
     vote = vote_cast(member=request.user, tool=tool, value=form.cleaned_data["value"])

@@ -34,7 +34,8 @@ def test_signed_out_vote_changes_nothing_and_goes_to_sign_in_then_back(client, p
     page = pair.get_absolute_url()
     response = client.post("/tools/alpha/vote/", {"value": "ship", "next": page})
     assert response.status_code == 302
-    assert response["Location"] == f"/accounts/login/?next={page.replace('/', '%2F')}"
+    back = f"{page}#tool-alpha".replace("/", "%2F").replace("#", "%23")
+    assert response["Location"] == f"/accounts/login/?next={back}"  # back to the card pressed
     assert not Vote.objects.exists()
     assert Tool.objects.get(slug="alpha").community_ships == 0
 
