@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.html import linebreaks
 
 from comparisons.models import Comparison
@@ -8,6 +9,11 @@ from core.text import XMLSafeAtom1Feed
 from tools.models import Category
 
 FEED_SIZE = 20
+
+
+def _on_site(path: str) -> str:
+    """Links on SITE_URL: Django's feeds would take the request's Host header and scheme."""
+    return f"{settings.SITE_URL}{path}"
 
 
 class ComparisonFeed(Feed):
@@ -18,7 +24,13 @@ class ComparisonFeed(Feed):
     subtitle = "Two AI tools side by side, and which one to ship with."
 
     def link(self):
-        return "/compare/"
+        return _on_site("/compare/")
+
+    def feed_url(self):
+        return _on_site(reverse("comparisons:feed"))
+
+    def item_link(self, comparison):
+        return _on_site(comparison.get_absolute_url())
 
     def items(self):
         return Comparison.objects.published().with_tools().newest_first()[:FEED_SIZE]
@@ -53,7 +65,10 @@ class CategoryComparisonFeed(ComparisonFeed):
         return f"Verdicts: new {category.name} comparisons"
 
     def link(self, category):
-        return category.get_absolute_url()
+        return _on_site(category.get_absolute_url())
+
+    def feed_url(self, category):
+        return _on_site(reverse("comparisons:category-feed", args=[category.slug]))
 
     def items(self, category):
         comparisons = Comparison.objects.published().in_category(category)
