@@ -8,6 +8,8 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils.crypto import get_random_string
 
+from core.mail import with_plain_headers
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,6 +35,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # indistinguishable by response time as well as by response.
         make_password(get_random_string(32))
         super().send_account_already_exists_mail(email)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # Serialised as the newsletter's are: no header RFC 2047-encoded that is plain ASCII.
+        message = super().render_mail(template_prefix, email, context, headers)
+        return with_plain_headers(message)
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -10,6 +10,7 @@ from itertools import batched
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from comparisons.models import Comparison
 from newsletter.models import Delivery, Edition, Subscriber
@@ -60,11 +61,11 @@ def edition_compose(*, now: dt.datetime | None = None) -> Edition | None:
 
 
 def _subject(comparisons: list[Comparison]) -> str:
-    first = comparisons[0].title
+    """"This week on Verdicts: A vs B, and 2 more", the title shortened to fit the field."""
     more = len(comparisons) - 1
-    if more == 0:
-        return f"This week on Verdicts: {first}"
-    return f"This week on Verdicts: {first}, and {more} more"
+    head, tail = "This week on Verdicts: ", f", and {more} more" if more else ""
+    room = Edition._meta.get_field("subject").max_length - len(head) - len(tail)
+    return f"{head}{Truncator(comparisons[0].title).chars(room)}{tail}"
 
 
 def edition_begin(*, edition: Edition) -> Edition:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import css_inline
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from comparisons.models import Comparison
+from core.mail import EmailMultiAlternatives
 from core.scoring import Candidate, Pick, pick
 from newsletter import links
 from newsletter.models import Edition, Subscriber
