@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 
 from comparisons.models import Comparison
 from newsletter.models import Delivery, Edition, Subscriber
+from newsletter.snapshots import edition_items, snapshot_dump
 
 
 class EditionStateError(Exception):
@@ -61,7 +62,7 @@ def edition_compose(*, now: dt.datetime | None = None) -> Edition | None:
 
 
 def _subject(comparisons: list[Comparison]) -> str:
-    """"This week on Verdicts: A vs B, and 2 more", the title shortened to fit the field."""
+    """ "This week on Verdicts: A vs B, and 2 more", the title shortened to fit the field."""
     more = len(comparisons) - 1
     head, tail = "This week on Verdicts: ", f", and {more} more" if more else ""
     room = Edition._meta.get_field("subject").max_length - len(head) - len(tail)
@@ -69,12 +70,14 @@ def _subject(comparisons: list[Comparison]) -> str:
 
 
 def edition_begin(*, edition: Edition) -> Edition:
-    """Ready a draft edition for every active subscriber: a Delivery row each, and the
-    status "sending". The senders are started once this commits."""
+    """Ready a draft edition for every active subscriber: what it says frozen, a Delivery
+    row each, and the status "sending". The senders are started once this commits."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if edition.status != Edition.Status.DRAFT:
             raise EditionStateError("Only a draft edition can be sent.")
+        comparisons = edition.comparisons.published().with_tools().newest_first()
+        edition.snapshot = snapshot_dump(edition_items(comparisons))
         subscribers = Subscriber.objects.active().order_by("pk").values_list("pk", flat=True)
         for batch in batched(subscribers.iterator(chunk_size=2000), 2000):
             Delivery.objects.bulk_create(
@@ -83,7 +86,7 @@ def edition_begin(*, edition: Edition) -> Edition:
             )
         edition.status = Edition.Status.SENDING
         edition.started_at = timezone.now()
-        edition.save(update_fields=["status", "started_at"])
+        edition.save(update_fields=["status", "started_at", "snapshot"])
     return edition
 
 

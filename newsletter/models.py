@@ -115,6 +115,9 @@ class Edition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What the edition said about its comparisons when sending started: every copy and the
+    # web version show this from then on (newsletter/snapshots.py). None on a draft.
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     objects = EditionQuerySet.as_manager()
 

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
+from comparisons.models import Comparison
 from core.paging import paginate
 from newsletter import links
-from newsletter.emails import EditionContent
+from newsletter.emails import edition_contents
 from newsletter.forms import SubscribeForm
 from newsletter.models import Edition, Subscriber
 from newsletter.services import (
@@ -112,5 +113,10 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def edition_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """The edition as it went out; a comparison taken down since keeps its place, unlinked."""
     edition = get_object_or_404(Edition.objects.visible_to(request.user), key=key)
-    return render(request, "newsletter/edition.html", {"content": EditionContent.load(edition)})
+    items = edition_contents(edition)
+    on_site = Comparison.objects.published().filter(pk__in=[i.comparison_id for i in items])
+    on_site = set(on_site.values_list("pk", flat=True))
+    context = {"edition": edition, "items": [(i, i.comparison_id in on_site) for i in items]}
+    return render(request, "newsletter/edition.html", context)
