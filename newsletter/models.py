@@ -91,7 +91,8 @@ class EditionQuerySet(models.QuerySet):
 
 
 class Edition(models.Model):
-    """One weekly email. Composing the same week twice finds its key taken."""
+    """One email to the list: the weekly one, keyed by its ISO week, or another an editor
+    adds (the week's key with -2, -3 …). Composing the same week twice finds its key taken."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -103,7 +104,11 @@ class Edition(models.Model):
         max_length=20,
         unique=True,
         validators=[validate_edition_key],
-        help_text="One edition per key. The weekly edition's key is its ISO week: 2026-w48.",
+        error_messages={"unique": "Another edition already has this key."},
+        help_text=(
+            "The edition's address: /newsletter/<key>/. A week's edition is keyed by its ISO "
+            "week (year, w, week number); more editions in the same week add -2, -3 and so on."
+        ),
     )
     subject = models.CharField(max_length=150)
     intro = models.TextField(blank=True, help_text="A short opening paragraph. Plain text.")

@@ -105,6 +105,14 @@ def unsubscribe(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber}, status=status)
 
 
+@csrf_exempt  # as the real link: a mail client may one-click a test copy's header too
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe_sample(request: HttpRequest) -> HttpResponse:
+    """Where a preview's or test copy's Unsubscribe leads: the readers' page, changing nothing."""
+    context = {"sample": True, "pressed": request.method == "POST"}
+    return render(request, "newsletter/unsubscribe.html", context)
+
+
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
     editions = Edition.objects.sent().newest_first()
