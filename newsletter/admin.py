@@ -95,12 +95,27 @@ class SubscriberAdmin(admin.ModelAdmin):
         return response
 
     @admin.action(description="Unsubscribe the selected addresses", permissions=["change"])
-    def unsubscribe(self, request: HttpRequest, queryset) -> None:
+    def unsubscribe(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        """Asks first, showing how many, as deleting does: the addresses would have to
+        subscribe and confirm again, and "select all" reaches the whole list."""
         still_on = queryset.exclude(status=Subscriber.Status.UNSUBSCRIBED)
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Unsubscribe these addresses?",
+                "count": still_on.count(),
+                "sample": still_on.order_by("email").values_list("email", flat=True)[:10],
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across") == "1",
+            }
+            template = "admin/newsletter/subscriber/unsubscribe_confirmation.html"
+            return TemplateResponse(request, template, context)
         tokens = list(still_on.values_list("token", flat=True))
         for token in tokens:
             subscriber_unsubscribe(token=token)
         self.message_user(request, f"Unsubscribed {len(tokens)} address(es).")
+        return None
 
 
 class EditionForm(forms.ModelForm):

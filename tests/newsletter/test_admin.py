@@ -100,13 +100,39 @@ def test_subscribers_export_as_csv(client, editor):
     ]
 
 
-def test_the_unsubscribe_action(client, editor):
-    ann = SubscriberFactory()
+def test_the_unsubscribe_action_asks_first_showing_how_many(client, editor):
+    ann, bob = SubscriberFactory(email="ann@example.com"), SubscriberFactory()
+    asked = client.post(
+        "/admin/newsletter/subscriber/",
+        {"action": "unsubscribe", "index": 0, "_selected_action": [ann.pk]},
+    )
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "<strong>1</strong> address off the list" in html and "ann@example.com" in html
+    ann.refresh_from_db()
+    assert ann.status == Subscriber.Status.ACTIVE  # asking changes nothing
+
     client.post(
-        "/admin/newsletter/subscriber/", {"action": "unsubscribe", "_selected_action": [ann.pk]}
+        "/admin/newsletter/subscriber/",
+        {"action": "unsubscribe", "post": "yes", "_selected_action": [ann.pk]},
     )
     ann.refresh_from_db()
-    assert ann.status == Subscriber.Status.UNSUBSCRIBED
+    bob.refresh_from_db()
+    assert ann.status == Subscriber.Status.UNSUBSCRIBED and bob.status == Subscriber.Status.ACTIVE
+
+
+def test_unsubscribing_all_the_filtered_addresses_says_how_many_first(client, editor):
+    active = SubscriberFactory.create_batch(3)
+    pending = SubscriberFactory(pending=True)
+    url = "/admin/newsletter/subscriber/?status__exact=active"
+    chosen = {"action": "unsubscribe", "select_across": "1", "_selected_action": [active[0].pk]}
+    asked = client.post(url, {**chosen, "index": 0})
+    assert "<strong>3</strong> addresses off the list" in asked.content.decode()
+    assert '<input type="hidden" name="select_across" value="1">' in asked.content.decode()
+    client.post(url, {**chosen, "post": "yes"})
+    assert Subscriber.objects.active().count() == 0
+    pending.refresh_from_db()
+    assert pending.status == Subscriber.Status.PENDING
 
 
 def test_the_edition_page_previews_the_email_and_shows_progress(client, editor, sending):
