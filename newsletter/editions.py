@@ -104,17 +104,18 @@ def edition_begin(*, edition: Edition, recipients: int | None = None) -> Edition
         if edition.status != Edition.Status.DRAFT:
             raise EditionStateError("Only a draft edition can be sent.")
         comparisons = edition.comparisons.published().with_tools().newest_first()
-        edition.snapshot = snapshot_dump(edition_items(comparisons))
+        now = timezone.now()
+        edition.snapshot = snapshot_dump(edition_items(comparisons), taken_at=now)
         subscribers = Subscriber.objects.active().order_by("pk").values_list("pk", flat=True)
         for batch in batched(subscribers.iterator(chunk_size=2000), 2000):
             Delivery.objects.bulk_create(
                 [Delivery(edition=edition, subscriber_id=pk) for pk in batch],
                 ignore_conflicts=True,
             )
-        if recipients is not None and (now := edition.deliveries.count()) != recipients:
-            raise RecipientsChanged(shown=recipients, now=now)
+        if recipients is not None and (written := edition.deliveries.count()) != recipients:
+            raise RecipientsChanged(shown=recipients, now=written)
         edition.status = Edition.Status.SENDING
-        edition.started_at = timezone.now()
+        edition.started_at = now
         edition.save(update_fields=["status", "started_at", "snapshot"])
     return edition
 

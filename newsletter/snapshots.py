@@ -12,6 +12,7 @@ numbers behind them, so a later change to the verdict rules cannot rewrite them 
 migration that froze the editions sent before snapshots existed uses it as well.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -100,9 +101,19 @@ def _item(comparison) -> EditionItem:
     )
 
 
-def snapshot_dump(items: list[EditionItem]) -> dict:
-    return {"version": VERSION, "items": [asdict(item) for item in items]}
+def snapshot_dump(items: list[EditionItem], *, taken_at: dt.datetime) -> dict:
+    return {
+        "version": VERSION,
+        "taken_at": taken_at.isoformat(),
+        "items": [asdict(item) for item in items],
+    }
 
 
 def snapshot_load(snapshot: dict) -> list[EditionItem]:
     return [EditionItem.from_json(item) for item in snapshot["items"]]
+
+
+def snapshot_taken_at(snapshot: dict) -> dt.datetime:
+    """When the items were written: as sending started, or (for editions sent before
+    snapshots existed) when the migration froze them."""
+    return dt.datetime.fromisoformat(snapshot["taken_at"])

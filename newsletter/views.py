@@ -21,6 +21,7 @@ from newsletter.services import (
     subscriber_subscribe,
     subscriber_unsubscribe,
 )
+from newsletter.snapshots import snapshot_taken_at
 
 PLACES = {"box", "footer", "page"}  # where a subscribe form sits; its answer fits there
 
@@ -126,5 +127,9 @@ def edition_detail(request: HttpRequest, key: str) -> HttpResponse:
     items = edition_contents(edition)
     on_site = Comparison.objects.published().filter(pk__in=[i.comparison_id for i in items])
     on_site = set(on_site.values_list("pk", flat=True))
-    context = {"edition": edition, "items": [(i, i.comparison_id in on_site) for i in items]}
+    context = {
+        "edition": edition,
+        "items": [(i, i.comparison_id in on_site) for i in items],
+        "frozen_on": edition.snapshot and snapshot_taken_at(edition.snapshot),
+    }
     return render(request, "newsletter/edition.html", context)

@@ -27,7 +27,7 @@ def freeze_started_editions(apps, schema_editor):
             .select_related("tool_a", "tool_b")
             .order_by(F("published_at").desc(nulls_last=True), "-pk")
         )
-        edition.snapshot = snapshot_dump(edition_items(comparisons))
+        edition.snapshot = snapshot_dump(edition_items(comparisons), taken_at=now)
         edition.save(update_fields=["snapshot"])
 
 

@@ -9,6 +9,7 @@ from comparisons.models import Comparison
 from comparisons.services import comparison_save, comparisons_delete
 from newsletter.emails import EditionContent, edition_message
 from newsletter.services import edition_start
+from newsletter.snapshots import snapshot_taken_at
 from reviews.models import Review
 from reviews.services import review_save
 from tests.factories import ComparisonFactory, EditionFactory, ReviewFactory, SubscriberFactory
@@ -62,7 +63,9 @@ def test_changing_a_comparison_its_tools_or_verdicts_leaves_a_sent_edition_as_se
     title = reviewed_comparison.title
     change_everything(reviewed_comparison)
 
-    for text in (web_version(client, started), later_copy(started)):
+    html = web_version(client, started)
+    assert f"as they stood on {started.started_at:%-d %B %Y}" in html
+    for text in (html, later_copy(started)):
         assert title in text and "Renamed Since" not in text
         for line in SENT_LINES:
             assert line in text, line
@@ -97,6 +100,7 @@ def test_a_draft_shows_the_comparisons_as_they_stand(reviewed_comparison):
 
 
 def test_the_snapshot_is_written_when_sending_starts(started, reviewed_comparison):
+    assert snapshot_taken_at(started.snapshot) == started.started_at
     [item] = started.snapshot["items"]
     assert item["comparison_id"] == reviewed_comparison.pk
     assert item["title"] == reviewed_comparison.title
