@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
+from core.mail import with_plain_headers
+
 logger = logging.getLogger(__name__)
 
 
@@ -79,6 +81,11 @@ class AccountAdapter(DefaultAccountAdapter):
             "password_reset_url": site_url(reverse("account_reset_password")),
         }
         self.send_mail("account/email/account_already_exists", email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # Serialised as the newsletter's are: no header RFC 2047-encoded that is plain ASCII.
+        message = super().render_mail(template_prefix, email, context, headers)
+        return with_plain_headers(message)
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from comparisons.models import Comparison
+from comparisons.models import TITLE_VS, Comparison
 from comparisons.services import comparison_save, comparisons_delete, comparisons_publish
 from core.admin import RelatedLabels, ThroughServices
 
@@ -15,6 +15,14 @@ class ComparisonAdmin(RelatedLabels, ThroughServices, admin.ModelAdmin):
     date_hierarchy = "published_at"
     actions = ["publish"]
     fields = ["tool_a", "tool_b", "editor_note", "status", "published_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A title typed as it reads ("Cursor vs Claude Code", either way round) finds its
+        comparison, here and in every comparison picker (autocomplete asks this)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if TITLE_VS.search(search_term):
+            found = found | queryset.titled(search_term)
+        return found, may_have_duplicates
 
     @admin.display(description="comparison", ordering="tool_a__name")
     def title(self, comparison: Comparison) -> str:

@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
@@ -7,6 +9,9 @@ from django.utils import timezone
 from core.publishing import Publishable, PublishStatus
 from core.text import CleanText
 from tools.models import Tool, live_q
+
+# What stands between the two names of a title as an editor types it: "A vs B", "A vs. B".
+TITLE_VS = re.compile(r"\s+vs\.?(?:\s+|$)", re.IGNORECASE)
 
 
 class ComparisonQuerySet(models.QuerySet):
@@ -28,6 +33,18 @@ class ComparisonQuerySet(models.QuerySet):
 
     def for_pair(self, first: Tool, second: Tool):
         return self.filter(Q(tool_a=first, tool_b=second) | Q(tool_a=second, tool_b=first))
+
+    def titled(self, text: str):
+        """Comparisons whose title reads as ``text`` does, "Cursor vs Claude Code" finding
+        "Claude Code vs Cursor" too; each side may be part of a name ("Cursor vs Cla")."""
+        sides = [side.strip() for side in TITLE_VS.split(text.strip(), maxsplit=1)]
+        first, second = [*sides, ""][:2]
+        if not second:
+            return self.filter(Q(tool_a__name__icontains=first) | Q(tool_b__name__icontains=first))
+        return self.filter(
+            Q(tool_a__name__icontains=first, tool_b__name__icontains=second)
+            | Q(tool_a__name__icontains=second, tool_b__name__icontains=first)
+        )
 
     def with_tools(self):
         return self.select_related("tool_a__category", "tool_b__category")

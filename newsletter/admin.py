@@ -1,24 +1,30 @@
 """The editors' newsletter desk: subscribers, editions and their sending, deliveries."""
 
 import csv
-import uuid
 from collections.abc import Iterator
 
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from newsletter.editions import EditionStateError, edition_key
-from newsletter.emails import EditionContent, edition_message
+from newsletter.editions import (
+    EditionStateError,
+    RecipientsChanged,
+    edition_key,
+    edition_key_free,
+)
+from newsletter.emails import EditionContent, edition_contents, edition_message
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.services import (
     edition_pause,
@@ -89,16 +95,66 @@ class SubscriberAdmin(admin.ModelAdmin):
         return response
 
     @admin.action(description="Unsubscribe the selected addresses", permissions=["change"])
-    def unsubscribe(self, request: HttpRequest, queryset) -> None:
+    def unsubscribe(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        """Asks first, showing how many, as deleting does: the addresses would have to
+        subscribe and confirm again, and "select all" reaches the whole list."""
         still_on = queryset.exclude(status=Subscriber.Status.UNSUBSCRIBED)
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Unsubscribe these addresses?",
+                "count": still_on.count(),
+                "sample": still_on.order_by("email").values_list("email", flat=True)[:10],
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across") == "1",
+            }
+            template = "admin/newsletter/subscriber/unsubscribe_confirmation.html"
+            return TemplateResponse(request, template, context)
         tokens = list(still_on.values_list("token", flat=True))
         for token in tokens:
             subscriber_unsubscribe(token=token)
         self.message_user(request, f"Unsubscribed {len(tokens)} address(es).")
+        return None
+
+
+class EditionForm(forms.ModelForm):
+    """The edition's fields, with the key's help and its "taken" answer in this week's terms."""
+
+    class Meta:
+        model = Edition
+        fields = ["key", "subject", "intro", "comparisons", "covers_until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "key" in self.fields:
+            now = timezone.now()
+            self.fields["key"].help_text = (
+                f"The edition's address: /newsletter/<key>/. This week's edition is "
+                f"{edition_key(now)}; the next key free this week is {edition_key_free(now)}."
+            )
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if Edition.objects.filter(key=key).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                f"Another edition already has the key “{key}”. "
+                f"The next key free this week is {edition_key_free(timezone.now())}."
+            )
+        return key
+
+
+# The change form's own buttons for a draft: they save the edits first, then act.
+SAVE_AND_TEST, SAVE_AND_REVIEW = "_save_and_test", "_save_and_review"
 
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
+    """Editions and their sending. Sending is a page of its own: what goes out, to how
+    many, and a confirmation that must match the list's size when it is pressed. The
+    buttons that lead there from the form save the form first, so no edit is left behind."""
+
+    form = EditionForm
     list_display = ["subject", "key", "status", "sent_count", "created_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["subject", "key"]
@@ -128,7 +184,7 @@ class EditionAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         now = timezone.now()
-        return {"key": edition_key(now), "covers_until": now}
+        return {"key": edition_key_free(now), "covers_until": now}
 
     def has_delete_permission(self, request: HttpRequest, obj: Edition | None = None) -> bool:
         # Object by object, which the "delete selected" action honours too.
@@ -137,12 +193,31 @@ class EditionAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        editable = obj is None or obj.status == Edition.Status.DRAFT
+        context["draft_buttons"] = editable and self.has_change_permission(request, obj)
         if obj is not None:
             context["desk"] = self._desk_context(request, obj)
-            if obj.status != Edition.Status.DRAFT:  # nothing left to save
+            if not editable:  # nothing left to save
                 context.update(show_save=False, show_save_and_continue=False)
                 context.update(show_save_and_add_another=False)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request: HttpRequest, obj: Edition, post_url_continue=None):
+        return self._then(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Edition):
+        return self._then(request, obj) or super().response_change(request, obj)
+
+    def _then(self, request: HttpRequest, edition: Edition) -> HttpResponse | None:
+        """After the form saved: the test copy, or the sending page, if a button asked."""
+        if SAVE_AND_TEST in request.POST:
+            edition_send_test(edition=edition, email=request.user.email)
+            self.message_user(request, f"Saved. A test copy is on its way to {request.user.email}.")
+            return redirect(f"admin:{self._urlname}_change", edition.pk)
+        if SAVE_AND_REVIEW in request.POST:
+            self.message_user(request, "Saved. Check what goes out, then confirm.")
+            return redirect(f"admin:{self._urlname}_send", edition.pk)
+        return None
 
     def get_urls(self):
         def view(func, name: str):
@@ -195,7 +270,7 @@ class EditionAdmin(admin.ModelAdmin):
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The email as a subscriber gets it (?format=text for the plain-text part)."""
         edition = self._edition(request, pk)
-        reader = Subscriber(email=request.user.email, token=uuid.UUID(int=0))
+        reader = Subscriber(email=request.user.email)  # on no list: the sample unsubscribe
         message = edition_message(content=EditionContent.load(edition), subscriber=reader)
         if request.GET.get("format") == "text":
             return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
@@ -206,11 +281,45 @@ class EditionAdmin(admin.ModelAdmin):
         edition = self._edition(request, pk, change=True)
         edition_send_test(edition=edition, email=request.user.email)
         self.message_user(request, f"A test copy is on its way to {request.user.email}.")
+        back = "send" if request.POST.get("back") == "send" else "change"
+        return redirect(f"admin:{self._urlname}_{back}", pk)
+
+    @method_decorator(require_http_methods(["GET", "HEAD", "POST"]))
+    def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """GET: what goes out and to how many. POST: send it, if the list is still the size
+        the page showed; if not, the page again with the new count (409)."""
+        edition = self._edition(request, pk, change=True)
+        if edition.status != Edition.Status.DRAFT:
+            self.message_user(request, "Only a draft edition can be sent.", level="error")
+            return redirect(f"admin:{self._urlname}_change", pk)
+        if request.method != "POST":
+            return self._send_page(request, edition)
+        shown = request.POST.get("recipients", "")
+        if not shown.isdigit() or int(shown) == 0:
+            problem = "Confirm from this page: it shows how many subscribers get the edition."
+            return self._send_page(request, edition, problem=problem, status=400)
+        try:
+            edition_start(edition=edition, recipients=int(shown))
+        except RecipientsChanged as error:
+            return self._send_page(request, edition, problem=str(error), status=409)
+        except EditionStateError as error:  # another editor sent it a moment ago
+            self.message_user(request, str(error), level="error")
+            return redirect(f"admin:{self._urlname}_change", pk)
+        self.message_user(request, f"Sending to {shown} active subscriber(s).")
         return redirect(f"admin:{self._urlname}_change", pk)
 
-    @method_decorator(require_POST)
-    def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._move(request, pk, edition_start, "Sending to every active subscriber.")
+    def _send_page(self, request, edition: Edition, *, problem: str = "", status: int = 200):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Send “{edition.subject}”",
+            "edition": edition,
+            "items": edition_contents(edition),
+            "recipients": Subscriber.objects.active().count(),
+            "problem": problem,
+        }
+        template = "admin/newsletter/edition/send.html"
+        return TemplateResponse(request, template, context, status=status)
 
     @method_decorator(require_POST)
     def pause_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -5,23 +5,48 @@ Nothing here queues a task: ``newsletter.services`` (for editors) and
 """
 
 import datetime as dt
-from itertools import batched
+from itertools import batched, count
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from comparisons.models import Comparison
 from newsletter.models import Delivery, Edition, Subscriber
+from newsletter.snapshots import edition_items, snapshot_dump
 
 
 class EditionStateError(Exception):
     """The edition is not in a state that allows this."""
 
 
+class RecipientsChanged(EditionStateError):
+    """The list is not the size the editor was shown when they confirmed."""
+
+    def __init__(self, *, shown: int, now: int):
+        self.shown, self.now = shown, now
+        super().__init__(
+            f"The list changed while you were looking: {now} active subscriber(s) now, "
+            f"{shown} when you were shown it. Nothing was sent; check and confirm again."
+        )
+
+
 def edition_key(moment: dt.datetime) -> str:
+    """The weekly edition's key: its ISO week, "2026-w48". Composing finds it taken if the
+    week's edition exists, which is what makes composing a week twice a no-op."""
     year, week, _ = moment.isocalendar()
     return f"{year}-w{week:02d}"
+
+
+def edition_key_free(moment: dt.datetime) -> str:
+    """The first key of ``moment``'s week no edition has: "2026-w48", then "2026-w48-2",
+    "2026-w48-3" … for more editions in one week."""
+    week = edition_key(moment)
+    taken = set(Edition.objects.filter(key__startswith=week).values_list("key", flat=True))
+    if week not in taken:
+        return week
+    return next(key for n in count(2) if (key := f"{week}-{n}") not in taken)
 
 
 def edition_compose(*, now: dt.datetime | None = None) -> Edition | None:
@@ -60,29 +85,38 @@ def edition_compose(*, now: dt.datetime | None = None) -> Edition | None:
 
 
 def _subject(comparisons: list[Comparison]) -> str:
-    first = comparisons[0].title
+    """ "This week on Verdicts: A vs B, and 2 more", the title shortened to fit the field."""
     more = len(comparisons) - 1
-    if more == 0:
-        return f"This week on Verdicts: {first}"
-    return f"This week on Verdicts: {first}, and {more} more"
+    head, tail = "This week on Verdicts: ", f", and {more} more" if more else ""
+    room = Edition._meta.get_field("subject").max_length - len(head) - len(tail)
+    return f"{head}{Truncator(comparisons[0].title).chars(room)}{tail}"
 
 
-def edition_begin(*, edition: Edition) -> Edition:
-    """Ready a draft edition for every active subscriber: a Delivery row each, and the
-    status "sending". The senders are started once this commits."""
+def edition_begin(*, edition: Edition, recipients: int | None = None) -> Edition:
+    """Ready a draft edition for every active subscriber: what it says frozen, a Delivery
+    row each, and the status "sending". The senders are started once this commits.
+
+    ``recipients`` is how many active subscribers the editor was shown; if the rows
+    written are not that many, nothing is kept and RecipientsChanged says how many now.
+    """
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if edition.status != Edition.Status.DRAFT:
             raise EditionStateError("Only a draft edition can be sent.")
+        comparisons = edition.comparisons.published().with_tools().newest_first()
+        now = timezone.now()
+        edition.snapshot = snapshot_dump(edition_items(comparisons), taken_at=now)
         subscribers = Subscriber.objects.active().order_by("pk").values_list("pk", flat=True)
         for batch in batched(subscribers.iterator(chunk_size=2000), 2000):
             Delivery.objects.bulk_create(
                 [Delivery(edition=edition, subscriber_id=pk) for pk in batch],
                 ignore_conflicts=True,
             )
+        if recipients is not None and (written := edition.deliveries.count()) != recipients:
+            raise RecipientsChanged(shown=recipients, now=written)
         edition.status = Edition.Status.SENDING
-        edition.started_at = timezone.now()
-        edition.save(update_fields=["status", "started_at"])
+        edition.started_at = now
+        edition.save(update_fields=["status", "started_at", "snapshot"])
     return edition
 
 

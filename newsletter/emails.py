@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 import css_inline
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from comparisons.models import Comparison
-from core.scoring import Candidate, Pick, pick
+from core.mail import EmailMultiAlternatives
 from newsletter import links
 from newsletter.models import Edition, Subscriber
+from newsletter.snapshots import EditionItem, edition_items, snapshot_load
 
 _inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
 
@@ -44,15 +43,12 @@ def confirmation_message(*, subscriber: Subscriber) -> EmailMultiAlternatives:
     )
 
 
-@dataclass(frozen=True)
-class EditionItem:
-    comparison: Comparison
-    pick: Pick
-    url: str
-
-    @property
-    def winner(self):
-        return None if self.pick.winner is None else self.pick.winner.name
+def edition_contents(edition: Edition) -> list[EditionItem]:
+    """What went out, once sending has started; until then, the comparisons as they stand
+    (see ``newsletter.snapshots``)."""
+    if edition.snapshot is not None:
+        return snapshot_load(edition.snapshot)
+    return edition_items(edition.comparisons.published().with_tools().newest_first())
 
 
 # Stands in for each reader's unsubscribe link in the edition rendered once for everyone.
@@ -72,15 +68,7 @@ class EditionContent:
 
     @classmethod
     def load(cls, edition: Edition) -> "EditionContent":
-        comparisons = edition.comparisons.published().with_tools().newest_first()
-        items = [
-            EditionItem(
-                comparison=c,
-                pick=pick([Candidate(t.name, t.panel, t.community) for t in c.tools]),
-                url=links.absolute(c.get_absolute_url()),
-            )
-            for c in comparisons
-        ]
+        items = edition_contents(edition)
         content = cls(edition=edition, items=items, url=links.edition_url(edition))
         text, html = _render(
             "newsletter/email/edition",

@@ -39,6 +39,10 @@ def confirm_url(subscriber) -> str:
 
 
 def unsubscribe_url(subscriber) -> str:
+    """The reader's own link; for a reader not on the list (an editor's preview or test
+    copy), the sample page, which shows what readers see and takes nobody off."""
+    if subscriber.pk is None:
+        return absolute(reverse("newsletter:unsubscribe-sample"))
     return absolute(reverse("newsletter:unsubscribe", args=[subscriber.token]))
 
 

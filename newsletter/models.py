@@ -92,7 +92,8 @@ class EditionQuerySet(models.QuerySet):
 
 
 class Edition(CleanText, models.Model):
-    """One weekly email. Composing the same week twice finds its key taken."""
+    """One email to the list: the weekly one, keyed by its ISO week, or another an editor
+    adds (the week's key with -2, -3 …). Composing the same week twice finds its key taken."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -104,7 +105,11 @@ class Edition(CleanText, models.Model):
         max_length=20,
         unique=True,
         validators=[validate_edition_key],
-        help_text="One edition per key. The weekly edition's key is its ISO week: 2026-w48.",
+        error_messages={"unique": "Another edition already has this key."},
+        help_text=(
+            "The edition's address: /newsletter/<key>/. A week's edition is keyed by its ISO "
+            "week (year, w, week number); more editions in the same week add -2, -3 and so on."
+        ),
     )
     subject = models.CharField(max_length=150)
     intro = models.TextField(blank=True, help_text="A short opening paragraph. Plain text.")
@@ -116,6 +121,9 @@ class Edition(CleanText, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What the edition said about its comparisons when sending started: every copy and the
+    # web version show this from then on (newsletter/snapshots.py). None on a draft.
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     objects = EditionQuerySet.as_manager()
 

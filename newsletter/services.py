@@ -106,14 +106,15 @@ def subscriber_unsubscribe(*, token: uuid.UUID) -> Subscriber:
     return subscriber
 
 
-def edition_start(*, edition: Edition) -> Edition:
-    """Send a draft edition to every active subscriber.
+def edition_start(*, edition: Edition, recipients: int | None = None) -> Edition:
+    """Send a draft edition to every active subscriber (``recipients`` of them, when the
+    editor was shown a count: RecipientsChanged if the list is another size now).
 
     The Delivery rows are written first, in this transaction, and the senders are
     queued only once they are committed.
     """
     with transaction.atomic():
-        edition = edition_begin(edition=edition)
+        edition = edition_begin(edition=edition, recipients=recipients)
         senders_queue(edition.pk)
     return edition
 

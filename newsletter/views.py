@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
+from comparisons.models import Comparison
 from core.paging import paginate
 from newsletter import links
-from newsletter.emails import EditionContent
+from newsletter.emails import edition_contents
 from newsletter.forms import SubscribeForm
 from newsletter.models import Edition, Subscriber
 from newsletter.services import (
@@ -20,6 +21,7 @@ from newsletter.services import (
     subscriber_subscribe,
     subscriber_unsubscribe,
 )
+from newsletter.snapshots import snapshot_taken_at
 
 PLACES = {"box", "footer", "page"}  # where a subscribe form sits; its answer fits there
 
@@ -104,6 +106,14 @@ def unsubscribe(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber}, status=status)
 
 
+@csrf_exempt  # as the real link: a mail client may one-click a test copy's header too
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe_sample(request: HttpRequest) -> HttpResponse:
+    """Where a preview's or test copy's Unsubscribe leads: the readers' page, changing nothing."""
+    context = {"sample": True, "pressed": request.method == "POST"}
+    return render(request, "newsletter/unsubscribe.html", context)
+
+
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
     editions = Edition.objects.sent().newest_first()
@@ -112,5 +122,14 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def edition_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """The edition as it went out; a comparison taken down since keeps its place, unlinked."""
     edition = get_object_or_404(Edition.objects.visible_to(request.user), key=key)
-    return render(request, "newsletter/edition.html", {"content": EditionContent.load(edition)})
+    items = edition_contents(edition)
+    on_site = Comparison.objects.published().filter(pk__in=[i.comparison_id for i in items])
+    on_site = set(on_site.values_list("pk", flat=True))
+    context = {
+        "edition": edition,
+        "items": [(i, i.comparison_id in on_site) for i in items],
+        "frozen_on": edition.snapshot and snapshot_taken_at(edition.snapshot),
+    }
+    return render(request, "newsletter/edition.html", context)

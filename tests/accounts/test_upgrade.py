@@ -38,6 +38,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from comparisons.models import Comparison
+from newsletter.models import Edition
 User = get_user_model()
 editor = User.objects.get(email="eli.editor@example.com")
 print(json.dumps({
@@ -51,6 +52,8 @@ print(json.dumps({
     "history": sorted({type(e.get_edited_object()).__name__ for e in
                        LogEntry.objects.exclude(action_flag=3)}),
     "comparisons": Comparison.objects.count(),
+    "frozen": sorted((e.status, e.snapshot and len(e.snapshot["items"]))
+                     for e in Edition.objects.all()),
 }))
 """
 
@@ -137,6 +140,8 @@ def test_a_database_from_before_the_split_migrates_and_keeps_every_row(presplit_
     ]
     assert found["editor_may"] and found["own_permission"] and found["signs_in"]
     assert found["history"] == ["Comparison", "Edition", "User"]
+    # The sent edition now says, and keeps saying, what it says today; the draft stays live.
+    assert found["frozen"] == [["draft", None], ["sent", 3]]
     assert found["comparisons"] == BEFORE["tables"]["verdicts_comparison"]
 
 

@@ -16,7 +16,7 @@ from newsletter.editions import EditionStateError, edition_compose, edition_key
 from newsletter.models import Delivery, Edition
 from newsletter.services import edition_pause, edition_resume, edition_start
 from newsletter.tasks import compose_weekly_edition
-from tests.factories import ComparisonFactory, EditionFactory, SubscriberFactory
+from tests.factories import ComparisonFactory, EditionFactory, SubscriberFactory, ToolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,17 @@ def test_the_edition_holds_the_weeks_comparisons_and_goes_to_active_subscribers(
     assert edition.covers_until == MONDAY
     assert {d.subscriber for d in edition.deliveries.all()} == set(readers)
     assert queued == []  # composing writes rows; whoever composed starts the senders
+
+
+def test_a_subject_of_the_longest_names_is_shortened_to_fit():
+    first = published(
+        days_ago=1, tool_a=ToolFactory(name="A" * 60), tool_b=ToolFactory(name="B" * 120)
+    )
+    published(days_ago=2)
+    edition = edition_compose(now=MONDAY)
+    assert len(edition.subject) == Edition._meta.get_field("subject").max_length
+    assert edition.subject.startswith(f"This week on Verdicts: {first.tool_a.name} vs BBB")
+    assert edition.subject.endswith("B…, and 1 more")
 
 
 def test_the_weekly_task_composes_and_starts_the_senders_once_committed(

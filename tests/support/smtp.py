@@ -34,6 +34,7 @@ class Received:
     mail_from: str
     recipients: list[str]
     message: EmailMessage
+    raw: bytes = b""  # the DATA as it crossed the wire, before any parser decoded it
 
     @property
     def text(self) -> str:
@@ -71,7 +72,9 @@ class SMTPSink:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), message, envelope.content)
+            )
             accepted = len(self.received)
         if self.delay:
             await asyncio.sleep(self.delay)
