@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,8 +24,11 @@ def json_ld(context, data: dict) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path: str) -> str:
-    """``path`` on the public site (SITE_URL), for canonical links, feeds and emails."""
-    return f"{context['SITE_URL']}{path}"
+    """``path`` on the public site (SITE_URL), for canonical links, feeds and emails.
+
+    Emails are rendered without a request, so without the context processor: the setting
+    is the fallback."""
+    return f"{context.get('SITE_URL', settings.SITE_URL)}{path}"
 
 
 @register.simple_tag(takes_context=True)
