@@ -103,7 +103,11 @@ class Review(CleanText, models.Model):
     """One persona's judgment of one tool. It belongs to the tool, not to a comparison."""
 
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="reviews")
-    persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="reviews")
+    persona = models.ForeignKey(
+        Persona,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
     score = models.PositiveSmallIntegerField(
         validators=[
             MinValueValidator(0, message=SCORE_RANGE),
@@ -111,8 +115,12 @@ class Review(CleanText, models.Model):
         ],
         help_text="A whole number from 0 to 100.",
     )
-    call = models.CharField(max_length=4, choices=Call)
-    body = models.TextField("review")
+    call = models.CharField(
+        max_length=4, choices=Call, help_text="Would this seat ship with the tool, or skip it?"
+    )
+    body = models.TextField(
+        "review", help_text="The seat's reasons, in a few short paragraphs. Plain text."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -41,6 +41,9 @@ NEW_MIGRATIONS = {
     ("comparisons", "0003_editors_messages"),
     ("reviews", "0003_editors_messages"),
     ("reviews", "0004_slugs_are_slugs"),
+    ("tools", "0010_help_texts"),
+    ("comparisons", "0004_help_texts"),
+    ("reviews", "0005_help_texts"),
 }
 # Models added after the split: each an empty table, a content type and four permissions.
 NEW_TABLES = ["tools_toolslug", "tools_categoryslug"]
