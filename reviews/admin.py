@@ -12,7 +12,7 @@ from reviews.services import (
     votes_delete,
 )
 from tools.admin import ToolAdmin as CatalogueToolAdmin
-from tools.admin import tool_label
+from tools.admin import old_slugs_shown, tool_label
 from tools.models import Tool
 
 
@@ -22,6 +22,11 @@ class PersonaAdmin(Desk, ThroughServices, admin.ModelAdmin):
     list_editable = ["order", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+    readonly_fields = ["old_slugs"]
+
+    @admin.display(description="old slugs")
+    def old_slugs(self, persona: Persona) -> str:
+        return old_slugs_shown(persona)
 
     save_service = staticmethod(lambda persona: persona_save(persona=persona))
     delete_service = staticmethod(lambda personas: personas_delete(personas=personas))

@@ -13,7 +13,7 @@ from reviews.forms import VoteForm
 from reviews.models import Persona, Review
 from reviews.services import vote_cast
 from tools.models import Tool
-from tools.renames import follows_tool_renames
+from tools.renames import follows_renames, follows_tool_renames, renamed_from
 
 
 @require_GET
@@ -24,6 +24,7 @@ def panel(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@follows_renames(renamed_from(Persona))
 @cached_for_readers()
 def persona_detail(request: HttpRequest, slug: str) -> HttpResponse:
     persona = get_object_or_404(Persona.objects.with_record(), slug=slug)

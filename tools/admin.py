@@ -23,7 +23,7 @@ def tool_label(tool: Tool) -> str:
     return f"{tool.name} ({details}){draft}"
 
 
-def old_slugs_shown(row: Tool | Category) -> str:
+def old_slugs_shown(row) -> str:
     """The slugs a row had before; their addresses lead to it still."""
     slugs = row.old_slugs.values_list("slug", flat=True) if row.pk else []
     return ", ".join(slugs) or "None: the slug has not changed."

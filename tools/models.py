@@ -56,7 +56,7 @@ class CategoryQuerySet(models.QuerySet):
         return self.filter(old_slugs__slug=slug)
 
 
-def _old_slug_refused(old_slugs: models.QuerySet, what: str) -> None:
+def old_slug_refused(old_slugs: models.QuerySet, what: str) -> None:
     """A slug another row had before still leads there: taking it would break those links."""
     if old_slugs.exists():
         raise ValidationError(
@@ -105,7 +105,7 @@ class Category(CleanText, models.Model):
     def clean(self) -> None:
         super().clean()
         others = CategorySlug.objects.filter(slug=self.slug)
-        _old_slug_refused(others.exclude(category_id=self.pk) if self.pk else others, "category")
+        old_slug_refused(others.exclude(category_id=self.pk) if self.pk else others, "category")
 
 
 def _min_votes(min_votes: int | None) -> int:
@@ -426,7 +426,7 @@ class Tool(Publishable, CleanText, models.Model):
     def clean(self) -> None:
         super().clean()
         others = ToolSlug.objects.filter(slug=self.slug)
-        _old_slug_refused(others.exclude(tool_id=self.pk) if self.pk else others, "tool")
+        old_slug_refused(others.exclude(tool_id=self.pk) if self.pk else others, "tool")
 
     @property
     def initial(self) -> str:

@@ -44,9 +44,10 @@ NEW_MIGRATIONS = {
     ("tools", "0010_help_texts"),
     ("comparisons", "0004_help_texts"),
     ("reviews", "0005_help_texts"),
+    ("reviews", "0006_old_persona_slugs"),
 }
 # Models added after the split: each an empty table, a content type and four permissions.
-NEW_TABLES = ["tools_toolslug", "tools_categoryslug"]
+NEW_TABLES = ["tools_toolslug", "tools_categoryslug", "reviews_personaslug"]
 
 CHECKS = """
 import json
