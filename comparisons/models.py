@@ -6,7 +6,7 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 
-from core.publishing import Publishable, PublishStatus
+from core.publishing import PUBLISHED_AT_HELP, STATUS_HELP, Publishable, PublishStatus
 from core.text import CleanText
 from tools.models import Tool, live_q
 
@@ -59,18 +59,24 @@ class Comparison(Publishable, CleanText, models.Model):
     Status = PublishStatus
 
     tool_a = models.ForeignKey(
-        Tool, on_delete=models.PROTECT, related_name="comparisons_as_a", verbose_name="first tool"
+        Tool,
+        on_delete=models.PROTECT,
+        related_name="comparisons_as_a",
+        verbose_name="first tool",
+        help_text="The title reads “first tool vs second tool”.",
     )
     tool_b = models.ForeignKey(
         Tool, on_delete=models.PROTECT, related_name="comparisons_as_b", verbose_name="second tool"
     )
     editor_note = models.TextField(
-        "editor's note", blank=True, help_text="Shown under the title. Plain text."
+        "editor's note",
+        blank=True,
+        help_text="Shown under the title: why these two, and what to weigh. Plain text.",
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set on publishing when left empty."
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.DRAFT, help_text=STATUS_HELP
     )
+    published_at = models.DateTimeField(null=True, blank=True, help_text=PUBLISHED_AT_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

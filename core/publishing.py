@@ -9,6 +9,16 @@ class PublishStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+# What the desk says beside the two fields, the same for tools and comparisons.
+STATUS_HELP = (
+    "A draft shows to editors only (“View on site” previews it); "
+    "published shows to everyone from its date."
+)
+PUBLISHED_AT_HELP = (
+    "When it goes live. Leave it empty to publish now; a later date keeps it hidden until then."
+)
+
+
 class Publishable:
     """For a model with ``status`` (a PublishStatus) and ``published_at`` fields.
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
-from core.admin import RelatedLabels, ThroughServices
+from core.admin import Desk, RelatedLabels, ThroughServices
 from reviews.models import SCORE_RANGE, Persona, Review, Vote
 from reviews.services import (
     persona_save,
@@ -12,15 +12,21 @@ from reviews.services import (
     votes_delete,
 )
 from tools.admin import ToolAdmin as CatalogueToolAdmin
+from tools.admin import old_slugs_shown, tool_label
 from tools.models import Tool
 
 
 @admin.register(Persona)
-class PersonaAdmin(ThroughServices, admin.ModelAdmin):
+class PersonaAdmin(Desk, ThroughServices, admin.ModelAdmin):
     list_display = ["name", "lens", "order", "is_active"]
     list_editable = ["order", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+    readonly_fields = ["old_slugs"]
+
+    @admin.display(description="old slugs")
+    def old_slugs(self, persona: Persona) -> str:
+        return old_slugs_shown(persona)
 
     save_service = staticmethod(lambda persona: persona_save(persona=persona))
     delete_service = staticmethod(lambda personas: personas_delete(personas=personas))
@@ -41,9 +47,10 @@ class ReviewFormSet(BaseInlineFormSet):
         return "Two reviews here are from the same seat: each seat reviews a tool once."
 
 
-class ReviewInline(admin.StackedInline):
+class ReviewInline(Desk, admin.StackedInline):
     model = Review
     formset = ReviewFormSet
+    related_links_off = ("persona",)  # the seats are set up on the panel's own page
     formfield_overrides = SCORE_FIELD
     extra = 0
     fields = [("persona", "score", "call"), "body"]
@@ -76,13 +83,20 @@ class ToolAdmin(CatalogueToolAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(RelatedLabels, ThroughServices, admin.ModelAdmin):
+class ReviewAdmin(RelatedLabels, Desk, ThroughServices, admin.ModelAdmin):
     formfield_overrides = SCORE_FIELD
-    list_display = ["tool", "persona", "score", "call", "updated_at"]
+    list_display = ["tool_named", "persona", "score", "call", "updated_at"]
     list_filter = ["persona", "call", "tool__category"]
-    list_select_related = ["tool", "persona"]
-    search_fields = ["tool__name", "body"]
+    list_select_related = ["tool__category", "persona"]
+    list_per_page = 50
+    search_fields = ["tool__name", "tool__vendor", "body"]
+    search_help_text = "Find a review by its tool's name or vendor, or by a word in its text."
     autocomplete_fields = ["tool"]
+    related_links_off = ("persona",)
+
+    @admin.display(description="tool", ordering="tool__name")
+    def tool_named(self, review: Review) -> str:
+        return tool_label(review.tool)
 
     save_service = staticmethod(lambda review: review_save(review=review))
     delete_service = staticmethod(lambda reviews: reviews_delete(reviews=reviews))

@@ -9,7 +9,7 @@ from reviews.models import Persona
 from reviews.scorecard import ScorecardRow, scorecard
 from tools.api import ToolOut
 from tools.models import Tool
-from tools.renames import follows_tool_renames
+from tools.renames import follows_renames, follows_tool_renames, renamed_from
 
 router = Router()
 
@@ -73,5 +73,6 @@ def persona_list(request: HttpRequest):
 @router.get(
     "/personas/{slug}/", response={200: PersonaOut, 404: Error, 422: InvalidInput}, tags=["panel"]
 )
+@follows_renames(renamed_from(Persona))
 def persona_detail(request: HttpRequest, slug: Slug):
     return get_object_or_404(Persona.objects.with_record(), slug=slug)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.scoring import mean, percent
 from core.text import CleanText
-from tools.models import Tool, live_q, slug_is_a_slug
+from tools.models import OldSlug, Tool, live_q, old_slug_refused, slug_is_a_slug
 
 SCORE_RANGE = "A score is a whole number from 0 to 100."
 
@@ -21,6 +21,10 @@ class PersonaQuerySet(models.QuerySet):
     def active(self):
         """The panel: the seats currently sitting."""
         return self.filter(is_active=True)
+
+    def formerly(self, slug: str):
+        """The seat that had ``slug`` before it was renamed."""
+        return self.filter(old_slugs__slug=slug)
 
     def with_record(self):
         """Annotate each persona's reviews of live tools: count, ships and mean score."""
@@ -65,6 +69,11 @@ class Persona(CleanText, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reviews:persona-detail", args=[self.slug])
 
+    def clean(self) -> None:
+        super().clean()
+        others = PersonaSlug.objects.filter(slug=self.slug)
+        old_slug_refused(others.exclude(persona_id=self.pk) if self.pk else others, "seat")
+
     @property
     def ship_rate(self) -> int | None:
         """Needs ``with_record()``."""
@@ -103,7 +112,11 @@ class Review(CleanText, models.Model):
     """One persona's judgment of one tool. It belongs to the tool, not to a comparison."""
 
     tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="reviews")
-    persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="reviews")
+    persona = models.ForeignKey(
+        Persona,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
     score = models.PositiveSmallIntegerField(
         validators=[
             MinValueValidator(0, message=SCORE_RANGE),
@@ -111,8 +124,12 @@ class Review(CleanText, models.Model):
         ],
         help_text="A whole number from 0 to 100.",
     )
-    call = models.CharField(max_length=4, choices=Call)
-    body = models.TextField("review")
+    call = models.CharField(
+        max_length=4, choices=Call, help_text="Would this seat ship with the tool, or skip it?"
+    )
+    body = models.TextField(
+        "review", help_text="The seat's reasons, in a few short paragraphs. Plain text."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -179,3 +196,12 @@ class Vote(CleanText, models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} on {self.tool}: {self.value}"
+
+
+class PersonaSlug(OldSlug):
+    """A slug a seat had before: /panel/<old>/ answers 301 to its page."""
+
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta(OldSlug.Meta):
+        verbose_name = "old seat slug"

@@ -6,8 +6,9 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from core import pagecache
-from reviews.models import Call, Persona, Review, Vote
+from reviews.models import Call, Persona, PersonaSlug, Review, Vote
 from tools.models import Tool
+from tools.renames import old_slug_keep, slug_stored
 
 CLEAR = "clear"
 VOTE_VALUES = (*Call.values, CLEAR)
@@ -69,10 +70,13 @@ def reviews_delete(*, reviews: QuerySet[Review]) -> int:
 
 @pagecache.invalidates(pagecache.CONTENT)
 def persona_save(*, persona: Persona) -> Persona:
-    """Save a seat. Seating or retiring one changes which reviews count, on every tool."""
+    """Save a seat. Seating or retiring one changes which reviews count, on every tool; a
+    changed slug is kept, so its old addresses redirect."""
     persona.full_clean()
     was_active = Persona.objects.filter(pk=persona.pk).values_list("is_active", flat=True).first()
+    before = slug_stored(persona)
     persona.save()
+    old_slug_keep(PersonaSlug, before=before, persona=persona)
     if was_active is not None and was_active != persona.is_active:
         panel_recount()
     return persona

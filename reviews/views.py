@@ -14,7 +14,7 @@ from reviews.models import Persona, Review
 from reviews.pending import pending_vote_keep
 from reviews.services import vote_cast
 from tools.models import Tool
-from tools.renames import follows_tool_renames
+from tools.renames import follows_renames, follows_tool_renames, renamed_from
 
 
 @require_GET
@@ -25,6 +25,7 @@ def panel(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@follows_renames(renamed_from(Persona))
 @cached_for_readers()
 def persona_detail(request: HttpRequest, slug: str) -> HttpResponse:
     persona = get_object_or_404(Persona.objects.with_record(), slug=slug)

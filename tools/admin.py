@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin import ThroughServices
+from core.admin import Desk, ThroughServices, publishing_shown
 from tools.models import WEBSITE_IS_HTTP, Category, Tool
 from tools.services import (
     categories_delete,
@@ -23,14 +23,14 @@ def tool_label(tool: Tool) -> str:
     return f"{tool.name} ({details}){draft}"
 
 
-def old_slugs_shown(row: Tool | Category) -> str:
+def old_slugs_shown(row) -> str:
     """The slugs a row had before; their addresses lead to it still."""
     slugs = row.old_slugs.values_list("slug", flat=True) if row.pk else []
     return ", ".join(slugs) or "None: the slug has not changed."
 
 
 @admin.register(Category)
-class CategoryAdmin(ThroughServices, admin.ModelAdmin):
+class CategoryAdmin(Desk, ThroughServices, admin.ModelAdmin):
     list_display = ["name", "slug", "order", "tool_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -54,7 +54,7 @@ class CategoryAdmin(ThroughServices, admin.ModelAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(ThroughServices, admin.ModelAdmin):
+class ToolAdmin(Desk, ThroughServices, admin.ModelAdmin):
     """The catalogue's side of a tool; reviews/admin.py adds the panel's reviews inline."""
 
     formfield_overrides = {  # the website is the one URL: the form says what the model says
@@ -64,38 +64,36 @@ class ToolAdmin(ThroughServices, admin.ModelAdmin):
     list_display = [
         "name",
         "category",
-        "status",
+        "state",
         "panel_verdict",
         "panel_score",
         "community_verdict",
-        "pricing_entry",
-        "published_at",
+        "price",
     ]
-    list_filter = ["status", "category", "pricing_entry"]
+    list_filter = ["status", "category", "pricing_entry", "published_at"]
     list_select_related = ["category"]
+    list_per_page = 50
     search_fields = ["name", "vendor", "category__name", "tagline"]
+    search_help_text = "Find a tool by its name, its vendor or its category."
     prepopulated_fields = {"slug": ["name"]}
-    date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
     readonly_fields = ["old_slugs"]
     fieldsets = [
         (
-            None,
-            {
-                "fields": [
-                    "name",
-                    "slug",
-                    "old_slugs",
-                    "tagline",
-                    "description",
-                    "category",
-                    "vendor",
-                ]
-            },
+            "What readers see",
+            {"fields": ["name", "tagline", "description", "category", "vendor"]},
         ),
         (
             "Pricing and licence",
             {"fields": ["pricing_entry", "pricing_detail", "license", "website"]},
+        ),
+        (
+            "Web address",
+            {
+                "fields": ["slug", "old_slugs"],
+                "description": "The slug ends the tool's web address: /tools/the-slug/. "
+                "Changing it is safe, since links to an old slug still lead here.",
+            },
         ),
         ("Publishing", {"fields": ["status", "published_at"]}),
     ]
@@ -104,18 +102,27 @@ class ToolAdmin(ThroughServices, admin.ModelAdmin):
     def old_slugs(self, tool: Tool) -> str:
         return old_slugs_shown(tool)
 
-    @admin.display(description="panel")
+    @admin.display(description="published", ordering="published_at")
+    def state(self, tool: Tool) -> str:
+        return publishing_shown(tool)
+
+    @admin.display(description="panel verdict")
     def panel_verdict(self, tool: Tool) -> str:
         return tool.panel.summary
 
-    @admin.display(description="mean score")
+    @admin.display(description="panel score", ordering="panel_mean_score")
     def panel_score(self, tool: Tool) -> str:
         score = tool.panel.mean_score
         return "—" if score is None else f"{score}/100"
 
-    @admin.display(description="community")
+    @admin.display(description="price", ordering="pricing_entry")
+    def price(self, tool: Tool) -> str:
+        return tool.get_pricing_entry_display()
+
+    @admin.display(description="community", ordering="community_pct")
     def community_verdict(self, tool: Tool) -> str:
-        return tool.community.summary
+        community = tool.community
+        return community.summary if community.votes else "No votes yet"
 
     save_service = staticmethod(lambda tool: tool_save(tool=tool))
     delete_service = staticmethod(lambda tools: tools_delete(tools=tools))

@@ -18,7 +18,7 @@ from django.db.models.functions import Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from core.publishing import Publishable, PublishStatus
+from core.publishing import PUBLISHED_AT_HELP, STATUS_HELP, Publishable, PublishStatus
 from core.scoring import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
 from core.text import CleanText
 from tools.rates import percent_sql, stored, wilson_lower_bound_sql
@@ -56,7 +56,7 @@ class CategoryQuerySet(models.QuerySet):
         return self.filter(old_slugs__slug=slug)
 
 
-def _old_slug_refused(old_slugs: models.QuerySet, what: str) -> None:
+def old_slug_refused(old_slugs: models.QuerySet, what: str) -> None:
     """A slug another row had before still leads there: taking it would break those links."""
     if old_slugs.exists():
         raise ValidationError(
@@ -79,9 +79,15 @@ class Category(CleanText, models.Model):
         max_length=80,
         unique=True,
         error_messages={"unique": "Another category already has this slug (its web address)."},
+        help_text="Letters, digits and hyphens; it ends the category's web address "
+        "(/categories/the-slug/), and links to an old one still lead here.",
     )
-    description = models.CharField(max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One line under the category's name."
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Where it sits in lists of categories: lower comes first."
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -99,7 +105,7 @@ class Category(CleanText, models.Model):
     def clean(self) -> None:
         super().clean()
         others = CategorySlug.objects.filter(slug=self.slug)
-        _old_slug_refused(others.exclude(category_id=self.pk) if self.pk else others, "category")
+        old_slug_refused(others.exclude(category_id=self.pk) if self.pk else others, "category")
 
 
 def _min_votes(min_votes: int | None) -> int:
@@ -301,33 +307,52 @@ class Tool(Publishable, CleanText, models.Model):
         FREEMIUM = "freemium", "Freemium"
         PAID = "paid", "Paid"
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, help_text="As its makers write it.")
     slug = models.SlugField(
         max_length=120,
         unique=True,
         error_messages={"unique": "Another tool already has this slug (its web address)."},
+        help_text="Letters, digits and hyphens only.",
     )
     tagline = models.CharField(
         "best for", max_length=160, help_text="One line: who or what this tool is best for."
     )
-    description = models.TextField()
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tools")
-    vendor = models.CharField(max_length=120, blank=True)
-    pricing_entry = models.CharField(
-        "entry price", max_length=10, choices=Pricing, default=Pricing.FREE
+    description = models.TextField(
+        help_text="What it does and for whom, in a few short paragraphs with a blank line "
+        "between them. Plain text."
     )
-    pricing_detail = models.CharField(max_length=200, blank=True)
-    license = models.CharField(max_length=120, blank=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="tools",
+        help_text="The shelf readers find it on.",
+    )
+    vendor = models.CharField(max_length=120, blank=True, help_text="Who makes it.")
+    pricing_entry = models.CharField(
+        "entry price",
+        max_length=10,
+        choices=Pricing,
+        default=Pricing.FREE,
+        help_text="The cheapest way in: free, freemium (a free tier, paid plans) or paid only.",
+    )
+    pricing_detail = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The prices in a few words, such as “Free / Open weights (Apache 2.0)”.",
+    )
+    license = models.CharField(
+        max_length=120, blank=True, help_text="Such as “MIT”, “Apache 2.0” or “Proprietary”."
+    )
     # Only web addresses: a javascript: or data: URL here would become a live link.
     website = models.URLField(
         blank=True,
         validators=[URLValidator(schemes=["http", "https"], message=WEBSITE_IS_HTTP)],
-        help_text="An http or https address.",
+        help_text="The tool's own site: an http or https address.",
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set on publishing when left empty."
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.DRAFT, help_text=STATUS_HELP
     )
+    published_at = models.DateTimeField(null=True, blank=True, help_text=PUBLISHED_AT_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -401,7 +426,7 @@ class Tool(Publishable, CleanText, models.Model):
     def clean(self) -> None:
         super().clean()
         others = ToolSlug.objects.filter(slug=self.slug)
-        _old_slug_refused(others.exclude(tool_id=self.pk) if self.pk else others, "tool")
+        old_slug_refused(others.exclude(tool_id=self.pk) if self.pk else others, "tool")
 
     @property
     def initial(self) -> str:
@@ -442,7 +467,7 @@ class Bookmark(models.Model):
         return f"{self.member} saved {self.tool}"
 
 
-class OldSlug(models.Model):
+class OldSlug(CleanText, models.Model):
     """A slug a row had before it was renamed: its old addresses answer 301 to the new one,
     so links in sent newsletters, bookmarks and search engines keep working. The services
     that save a renamed row write these; no other row may take the slug afterwards."""

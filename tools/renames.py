@@ -9,10 +9,29 @@ view at the current slug.
 from collections.abc import Callable
 from functools import wraps
 
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from tools.models import Category, Tool
+from tools.models import Category, OldSlug, Tool
+
+
+def slug_stored(row: Model) -> str | None:
+    """The slug the database holds for ``row``: its address until the save under way."""
+    if row.pk is None:
+        return None
+    return type(row).objects.filter(pk=row.pk).values_list("slug", flat=True).first()
+
+
+def old_slug_keep(old_slugs: type[OldSlug], *, before: str | None, **owner: Model) -> None:
+    """For a save service, once saved: keep ``before`` (``slug_stored`` read before saving)
+    as an old slug of the owner when the save changed the slug, so its old addresses still
+    lead to it; a slug given back is no longer an old one."""
+    [row] = owner.values()
+    if before is not None and before != row.slug:
+        old_slugs.objects.update_or_create(slug=before, defaults=owner)
+    old_slugs.objects.filter(slug=row.slug, **owner).delete()
+
 
 # (request, old slug) -> the current slug, or None when no row had that slug.
 Finder = Callable[[HttpRequest, str], str | None]
@@ -24,8 +43,16 @@ def tool_slug_now(request: HttpRequest, slug: str) -> str | None:
     return tools.values_list("slug", flat=True).first()
 
 
-def category_slug_now(request: HttpRequest, slug: str) -> str | None:
-    return Category.objects.formerly(slug).values_list("slug", flat=True).first()
+def renamed_from(model: type[Model]) -> Finder:
+    """The Finder for a model whose manager has ``formerly(slug)`` and no drafts."""
+
+    def slug_now(request: HttpRequest, slug: str) -> str | None:
+        return model.objects.formerly(slug).values_list("slug", flat=True).first()
+
+    return slug_now
+
+
+category_slug_now = renamed_from(Category)
 
 
 def moved_permanently(request: HttpRequest, **kwargs) -> HttpResponse:

@@ -10,31 +10,16 @@ from django.utils import timezone
 
 from core.pagecache import CONTENT, invalidates
 from tools.models import Bookmark, Category, CategorySlug, Tool, ToolSlug
-
-
-def _slug_now(row: Tool | Category) -> str | None:
-    """The slug the database holds for ``row``: what its addresses are until this save."""
-    if row.pk is None:
-        return None
-    return type(row).objects.filter(pk=row.pk).values_list("slug", flat=True).first()
-
-
-def _slug_keep(old_slugs: type[ToolSlug | CategorySlug], *, before: str | None, **owner) -> None:
-    """Keep ``before`` as an old slug of the owner when its save changed the slug, so its old
-    addresses still lead to it; a slug given back is no longer an old one."""
-    [row] = owner.values()
-    if before is not None and before != row.slug:
-        old_slugs.objects.update_or_create(slug=before, defaults=owner)
-    old_slugs.objects.filter(slug=row.slug, **owner).delete()
+from tools.renames import old_slug_keep, slug_stored
 
 
 @invalidates(CONTENT)
 def tool_save(*, tool: Tool) -> Tool:
     """Save an editor's tool; a changed slug is kept, so its old addresses redirect."""
     tool.full_clean()
-    before = _slug_now(tool)
+    before = slug_stored(tool)
     tool.save()
-    _slug_keep(ToolSlug, before=before, tool=tool)
+    old_slug_keep(ToolSlug, before=before, tool=tool)
     return tool
 
 
@@ -59,9 +44,9 @@ def tools_unpublish(*, tools: QuerySet[Tool]) -> int:
 def category_save(*, category: Category) -> Category:
     """Save an editor's category; a changed slug is kept, so its old addresses redirect."""
     category.full_clean()
-    before = _slug_now(category)
+    before = slug_stored(category)
     category.save()
-    _slug_keep(CategorySlug, before=before, category=category)
+    old_slug_keep(CategorySlug, before=before, category=category)
     return category
 
 

@@ -81,3 +81,41 @@ def admin_errors(response) -> list[str]:
         messages += inline.formset.non_form_errors()
         messages += [m for f in inline.formset.forms for e in f.errors.values() for m in e]
     return list(dict.fromkeys(messages))
+
+
+class _Table(HTMLParser):
+    """The text of each cell of the changelist's table (``#result_list``), row by row."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._depth = 0  # inside #result_list: how many tables deep
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and (self._depth or dict(attrs).get("id") == "result_list"):
+            self._depth += 1
+        elif self._depth and tag == "tr":
+            self.rows.append([])
+        elif self._depth and tag in {"th", "td"}:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self._depth:
+            self._depth -= 1
+        elif self._depth and tag in {"th", "td"} and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def changelist(response) -> tuple[list[str], list[list[str]]]:
+    """A changelist's column headings and its rows' cells, without the checkbox column."""
+    assert response.status_code == 200, response.status_code
+    table = _Table()
+    table.feed(response.content.decode())
+    [headings, *rows] = [row[1:] for row in table.rows]
+    return headings, rows

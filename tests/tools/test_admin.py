@@ -1,9 +1,11 @@
 """The catalogue's editors' pages, used through their forms as an editor would."""
 
+import datetime as dt
+
 import pytest
 
 from tests.factories import CategoryFactory, ToolFactory
-from tests.support.admin import admin_errors, admin_form
+from tests.support.admin import admin_errors, admin_form, changelist
 from tools.models import Tool
 from tools.services import tool_save
 
@@ -94,3 +96,50 @@ def test_every_catalogue_panel_and_comparison_constraint_speaks_to_editors():
         for model in apps.get_app_config(app).get_models():
             for constraint in model._meta.constraints:
                 assert constraint.violation_error_message not in (None, default), constraint.name
+
+
+def test_the_tools_list_reads_in_plain_words(client, editor, panel):
+    tool = ToolFactory(name="Plain", published_at=dt.datetime(2026, 11, 3, 12, tzinfo=dt.UTC))
+    ToolFactory(name="Unready", draft=True)
+    client.force_login(editor)
+    headings, rows = changelist(client.get("/admin/tools/tool/"))
+    assert headings == [
+        "Name",
+        "Category",
+        "Published",
+        "Panel verdict",
+        "Panel score",
+        "Community",
+        "Price",
+    ]
+    shown = {row[0]: row[2:] for row in rows}
+    assert shown[tool.name] == ["3 Nov 2026", "Awaiting panel", "—", "No votes yet", "Free"]
+    assert shown["Unready"][0] == "Draft"
+
+
+def test_the_tools_list_shows_fifty_to_a_page(client, editor):
+    ToolFactory.create_batch(51)
+    client.force_login(editor)
+    assert len(changelist(client.get("/admin/tools/tool/"))[1]) == 50
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/tools/tool/add/",
+        "/admin/comparisons/comparison/add/",
+        "/admin/reviews/review/add/",
+    ],
+)
+def test_no_form_offers_to_delete_or_edit_another_row_beside_its_picker(client, editor, url):
+    client.force_login(editor)
+    html = client.get(url).content.decode()
+    assert "delete-related" not in html and "change-related" not in html
+
+
+def test_a_review_seat_is_picked_with_no_links_beside_it(client, editor, panel):
+    client.force_login(editor)
+    html = client.get("/admin/tools/tool/add/").content.decode()
+    assert 'id="add_id_reviews-0-persona"' not in html
+    assert 'id="view_id_reviews-0-persona"' not in html
+    assert 'id="add_id_category"' in html  # a new shelf can still be made from here
