@@ -82,6 +82,12 @@ class ToolAdmin(CatalogueToolAdmin):
         return None
 
 
+@admin.display(description="tool", ordering="tool__name")
+def _tool_column(model_admin, row: Review | Vote) -> str:
+    """A list's tool, named so that two of one name read apart."""
+    return tool_label(row.tool)
+
+
 @admin.register(Review)
 class ReviewAdmin(RelatedLabels, Desk, ThroughServices, admin.ModelAdmin):
     formfield_overrides = SCORE_FIELD
@@ -94,22 +100,22 @@ class ReviewAdmin(RelatedLabels, Desk, ThroughServices, admin.ModelAdmin):
     autocomplete_fields = ["tool"]
     related_links_off = ("persona",)
 
-    @admin.display(description="tool", ordering="tool__name")
-    def tool_named(self, review: Review) -> str:
-        return tool_label(review.tool)
+    tool_named = _tool_column
 
     save_service = staticmethod(lambda review: review_save(review=review))
     delete_service = staticmethod(lambda reviews: reviews_delete(reviews=reviews))
 
 
 @admin.register(Vote)
-class VoteAdmin(ThroughServices, admin.ModelAdmin):
+class VoteAdmin(Desk, ThroughServices, admin.ModelAdmin):
     """Members' votes, to look at and, for abuse, to remove; members cast them on the site."""
 
-    list_display = ["tool", "member", "value", "updated_at"]
+    list_display = ["tool_named", "member", "value", "updated_at"]
     list_filter = ["value", "tool__category"]
-    list_select_related = ["tool", "member"]
-    search_fields = ["tool__name", "member__email"]
+    list_select_related = ["tool__category", "member"]
+    list_per_page = 50
+    search_fields = ["tool__name", "tool__vendor", "member__email"]
+    search_help_text = "Find votes by the tool's name or vendor, or by the member's email."
     readonly_fields = ["tool", "member", "value", "created_at", "updated_at"]
 
     def has_add_permission(self, request) -> bool:
@@ -117,6 +123,8 @@ class VoteAdmin(ThroughServices, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    tool_named = _tool_column
 
     # Votes are only ever removed here; members cast them on the site.
     delete_service = staticmethod(lambda votes: votes_delete(votes=votes))

@@ -10,8 +10,10 @@ from tests.factories import (
     ComparisonFactory,
     ReviewFactory,
     ToolFactory,
+    UserFactory,
+    VoteFactory,
 )
-from tests.support.admin import admin_errors, admin_form
+from tests.support.admin import admin_errors, admin_form, changelist
 from tests.support.markup import Markup
 from tools.models import Tool
 
@@ -118,3 +120,12 @@ def test_saving_a_tool_with_a_name_of_its_own_does_not_warn(client, editor, twin
     url = f"/admin/tools/tool/{tool.pk}/change/"
     response = client.post(url, admin_form(client, url))
     assert [m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"] == []
+
+
+def test_the_reviews_and_votes_lists_tell_namesakes_apart(client, twins, member):
+    VoteFactory(member=member, tool=twins[0])
+    VoteFactory(member=member, tool=twins[1])
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for url in ["/admin/reviews/review/", "/admin/reviews/vote/"]:
+        _, rows = changelist(client.get(url))
+        assert {row[0] for row in rows} == {"Twin (Chat, Alpha Labs)", "Twin (Code, Beta Inc)"}
