@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from comparisons.models import Comparison, pair_slug
+from core.bidi import isolate
 from core.charts import Chart, persona_scores_chart
 from core.scoring import Candidate, Pick, pick
 from reviews.scorecard import ScorecardRow, scorecard
@@ -18,6 +19,11 @@ class SideBySide:
     rows: list[ScorecardRow]
     pick: Pick
     candidates: list[Candidate]  # one per tool, in the tools' order
+
+    @property
+    def title(self) -> str:
+        """ "A vs B vs C", each name isolated (core/bidi.py)."""
+        return " vs ".join(isolate(tool.name) for tool in self.tools)
 
     @property
     def chart(self) -> Chart:
@@ -59,7 +65,8 @@ class Pair:
 
     @property
     def title(self) -> str:
-        return f"{self.tools[0].name} vs {self.tools[1].name}"
+        """ "A vs B", each name isolated so neither can turn round the rest (core/bidi.py)."""
+        return " vs ".join(isolate(tool.name) for tool in self.tools)
 
 
 def slug_splits(slug: str) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from core.bidi import isolate
 from core.http import HtmxHttpRequest, back_url, per_reader_limit
 from core.pagecache import cached_for_readers, on_votes
 from core.paging import paginate
@@ -76,7 +77,7 @@ def tool_bookmark(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         saved = SessionBookmarks(request.session).toggle(tool, saved=wanted)
     tool.reader_bookmarked = saved
     done = ("Saved {} to your bookmarks." if saved else "Removed {} from your bookmarks.").format(
-        tool.name
+        isolate(tool.name)
     )
     if request.htmx:
         return render(request, "tools/bookmark_saved.html", {"tool": tool, "done": done})

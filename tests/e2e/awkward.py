@@ -1,11 +1,13 @@
 """A catalogue of the most awkward content editors can enter, for browser tests of layout and
-text direction: every name and slug as long as its field allows, each one unbroken word.
+text direction: by default every name, slug and short text as long as its field allows, each
+one unbroken word.
 
-``awkward_site(word)`` builds it through the factories (so the services keep the counts);
-``word(n, seed)`` makes the unbroken words. The pages a reader can reach are in ``PAGE_KINDS``.
+``awkward_site()`` builds it through the factories (so the services keep the counts);
+``page_kinds(site)`` is one address of every kind of page a reader can reach.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -48,29 +50,28 @@ class AwkwardSite:
     edition: Edition
 
 
-def awkward_site(name_of=None) -> AwkwardSite:
+def awkward_site(text: Callable[[int, str], str] = word) -> AwkwardSite:
     """Four tools with 120-character one-word names, reviewed by four seats with 60-character
-    names, paired, voted on and sent in an edition. ``name_of(kind, index)`` may give a tool's
-    or a seat's name instead (the bidi tests give names with an unclosed override)."""
+    names, paired, voted on and sent in an edition. ``text(length, seed)`` writes every name
+    and text a reader sees (slugs apart); the bidi tests give one with an unclosed override."""
 
-    def name(kind: str, index: int, model, field: str = "name") -> str:
-        given = name_of(kind, index) if name_of else None
-        return given or word(field_length(model, field), f"{kind.title()}{index}")
+    def field(model, name: str, seed: str) -> str:
+        return text(field_length(model, name), seed)
 
     category = CategoryFactory(
-        name=name("category", 0, Category),
+        name=field(Category, "name", "Category0"),
         slug=slug(field_length(Category, "slug"), "category0"),
-        description=word(field_length(Category, "description"), "Shelf"),
+        description=field(Category, "description", "Shelf"),
     )
     tools = [
         ToolFactory(
-            name=name("tool", index, Tool),
+            name=field(Tool, "name", f"Tool{index}"),
             slug=slug(field_length(Tool, "slug"), f"tool{index}"),
-            tagline=word(field_length(Tool, "tagline"), f"Bestfor{index}"),
-            description=word(900, f"Description{index}"),
-            vendor=word(field_length(Tool, "vendor"), "Vendor"),
-            pricing_detail=word(field_length(Tool, "pricing_detail"), "Pricing"),
-            license=word(field_length(Tool, "license"), "Licence"),
+            tagline=field(Tool, "tagline", f"Bestfor{index}"),
+            description=text(900, f"Description{index}"),
+            vendor=field(Tool, "vendor", "Vendor"),
+            pricing_detail=field(Tool, "pricing_detail", "Pricing"),
+            license=field(Tool, "license", "Licence"),
             website="https://example.com/" + word(180, "path"),
             category=category,
         )
@@ -78,9 +79,9 @@ def awkward_site(name_of=None) -> AwkwardSite:
     ]
     personas = [
         PersonaFactory(
-            name=name("seat", index, Persona),
+            name=field(Persona, "name", f"Seat{index}"),
             slug=slug(field_length(Persona, "slug"), f"seat{index}"),
-            lens=word(field_length(Persona, "lens"), f"Lens{index}"),
+            lens=field(Persona, "lens", f"Lens{index}"),
             order=index,
         )
         for index in range(4)
@@ -92,20 +93,20 @@ def awkward_site(name_of=None) -> AwkwardSite:
                 persona=persona,
                 score=60 + 10 * p - 5 * t,
                 call="ship" if (p + t) % 3 else "skip",
-                body=word(700, f"Review{t}{p}"),
+                body=text(700, f"Review{t}{p}"),
             )
     for index, value in enumerate(["ship", "ship", "skip"]):
         VoteFactory(tool=tools[index % 2], member=UserFactory(), value=value)
     now = timezone.now()
     comparisons = [
-        ComparisonFactory(tool_a=tools[0], tool_b=tools[1], editor_note=word(600, "Note")),
-        ComparisonFactory(tool_a=tools[2], tool_b=tools[3], editor_note=word(600, "Other")),
+        ComparisonFactory(tool_a=tools[0], tool_b=tools[1], editor_note=text(600, "Note")),
+        ComparisonFactory(tool_a=tools[2], tool_b=tools[3], editor_note=text(600, "Other")),
         ComparisonFactory(tool_a=tools[0], tool_b=tools[3], editor_note=""),
     ]
     edition = EditionFactory(
         key=slug(field_length(Edition, "key"), "edition"),
-        subject=word(field_length(Edition, "subject"), "Subject"),
-        intro=word(500, "Intro"),
+        subject=field(Edition, "subject", "Subject"),
+        intro=text(500, "Intro"),
         comparisons=comparisons,
     )
     Edition.objects.filter(pk=edition.pk).update(
