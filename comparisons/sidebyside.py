@@ -8,7 +8,7 @@ from django.http import Http404
 from comparisons.models import Comparison, pair_slug
 from core.bidi import isolate
 from core.charts import Chart, persona_scores_chart
-from core.scoring import Candidate, Pick, pick
+from core.scoring import Candidate, Pick, leader, pick
 from reviews.scorecard import ScorecardRow, scorecard
 from tools.models import Tool, ToolQuerySet
 
@@ -32,6 +32,16 @@ class SideBySide:
             [tool.name for tool in self.tools],
             [[review.score if review else None for review in row.reviews] for row in self.rows],
         )
+
+    @property
+    def leaders(self) -> dict[str, int | None]:
+        """For each measure the pick weighs, the position of the tool that leads on it alone
+        (the Decision table marks it), or None."""
+        return {
+            "panel": leader([c.panel.ship_pct for c in self.candidates]),
+            "score": leader([c.panel.mean_score for c in self.candidates]),
+            "community": leader([c.community.ship_pct for c in self.candidates]),
+        }
 
     @property
     def winner(self) -> Tool | None:
