@@ -18,7 +18,7 @@ from core.http import HtmxHttpRequest
 from core.pagecache import VOTES, cached_for_readers, on_votes, tool_votes
 from core.paging import paginate
 from reviews.scorecard import scorecard
-from tools.bookmarks import for_reader
+from tools.bookmarks import for_reader, reader_bookmarks
 from tools.models import Category, Tool
 
 
@@ -79,6 +79,8 @@ def compare_tools(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("comparisons:comparison-detail", pair_slug(tools[0].slug, tools[1].slug))
     template, refresh = "comparisons/compare_tools.html", _refreshing_the_pick(request)
     context = {"form": form, "sbs": side_by_side(tools), "refresh": refresh}
+    if not refresh:
+        context["bookmarks"] = reader_bookmarks(request, Tool.objects.with_category())
     return render(request, template + "#pick" if refresh else template, context)
 
 
@@ -104,6 +106,7 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "comparison": pair.comparison,
             "sbs": sbs,
             "refresh": refresh,
+            "bookmarks": [] if refresh else reader_bookmarks(request, Tool.objects.with_category()),
             "structured_data": structured_data.comparison_page(
                 pair.title, request.path, sbs.tools, sbs.rows
             ),
