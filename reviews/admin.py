@@ -15,8 +15,9 @@ from tools.models import Tool
 
 @admin.register(Persona)
 class PersonaAdmin(ThroughServices, admin.ModelAdmin):
-    list_display = ["name", "lens", "order", "is_active"]
+    list_display = ["name", "mark", "colour", "lens", "order", "is_active"]
     list_editable = ["order", "is_active"]
+    fields = ["name", "slug", ("mark", "colour"), "lens", "order", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
@@ -27,7 +28,7 @@ class PersonaAdmin(ThroughServices, admin.ModelAdmin):
 class ReviewInline(admin.StackedInline):
     model = Review
     extra = 0
-    fields = [("persona", "score", "call"), "body"]
+    fields = [("persona", "score", "call"), "summary", "body"]
     ordering = ["persona__order"]
 
     def get_extra(self, request, obj=None, **kwargs):
@@ -58,10 +59,10 @@ class ToolAdmin(CatalogueToolAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(ThroughServices, admin.ModelAdmin):
-    list_display = ["tool", "persona", "score", "call", "updated_at"]
+    list_display = ["tool", "persona", "score", "call", "summary", "updated_at"]
     list_filter = ["persona", "call", "tool__category"]
     list_select_related = ["tool", "persona"]
-    search_fields = ["tool__name", "body"]
+    search_fields = ["tool__name", "summary", "body"]
     autocomplete_fields = ["tool"]
 
     save_service = staticmethod(lambda review: review_save(review=review))

@@ -34,6 +34,7 @@ NEW_MIGRATIONS = {
     ("accounts", "0003_content_type_from_verdicts"),
     ("comparisons", "0001_initial"),
     ("comparisons", "0002_content_type_from_verdicts"),
+    ("reviews", "0003_persona_identity_review_summary"),
     ("tools", "0006_whole_percent_columns"),
 }
 
