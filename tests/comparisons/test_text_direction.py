@@ -49,3 +49,15 @@ def test_the_bookmark_message_isolates_the_name(client):
     evil = ToolFactory(name=f"Evil{RLO}Tool", slug="evil")
     response = client.post("/tools/evil/bookmark/", {"saved": "1"}, follow=True)
     assert f"Saved {FSI}{evil.name}{PDI} to your bookmarks." in response.content.decode()
+
+
+def test_the_feeds_isolate_the_names(client):
+    evil = ToolFactory(name=f"Evil{RLO}Tool", slug="evil")
+    evil.category.name = f"Shelf{RLO}Name"
+    evil.category.save()
+    ComparisonFactory(tool_a=evil, tool_b=ToolFactory(name="Plain", category=evil.category))
+    feed = client.get("/feeds/comparisons/").content.decode()
+    assert f"<title>{FSI}Evil{RLO}Tool{PDI} vs Plain</title>" in feed
+    assert f"{FSI}Evil{RLO}Tool{PDI}: Awaiting panel" in feed
+    feed = client.get(f"/feeds/categories/{evil.category.slug}/").content.decode()
+    assert f"Verdicts: new {FSI}Shelf{RLO}Name{PDI} comparisons" in feed
