@@ -66,9 +66,12 @@ class Persona(models.Model):
 
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    # The new columns have database defaults too, so writers that name only the old ones
+    # (demo/dataset.py's COPY, an older release during a deploy) keep working.
     mark = models.CharField(
         max_length=3,
         blank=True,
+        db_default="",
         validators=[validate_mark],
         help_text="What the seat's badge shows: one to three letters or a symbol, such as Bu "
         "or ✦. Left empty, the name's first letter.",
@@ -77,6 +80,7 @@ class Persona(models.Model):
         max_length=10,
         choices=SeatColour,
         default=SeatColour.OCEAN,
+        db_default=SeatColour.OCEAN,
         help_text="The badge's colour. Give each seat on the panel its own, so readers can tell "
         "them apart at a glance.",
     )
@@ -160,6 +164,7 @@ class Review(models.Model):
     summary = models.CharField(
         max_length=160,
         blank=True,
+        db_default="",
         validators=[validate_one_line],
         help_text="The review in one line, shown above its text so readers can scan the panel.",
     )
