@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import linebreaks
 
 from comparisons.models import Comparison
+from core.bidi import isolate
 from core.text import XMLSafeAtom1Feed
 from tools.models import Category
 
@@ -40,7 +41,9 @@ class ComparisonFeed(Feed):
 
     def item_description(self, comparison):
         """HTML, as Atom's summary type="html" says: readers render it, so the text is escaped."""
-        verdicts = "; ".join(f"{tool.name}: {tool.panel.summary}" for tool in comparison.tools)
+        verdicts = "; ".join(
+            f"{isolate(tool.name)}: {tool.panel.summary}" for tool in comparison.tools
+        )
         return linebreaks(f"{comparison.editor_note}\n\n{verdicts}".strip(), autoescape=True)
 
     def item_pubdate(self, comparison):
@@ -62,7 +65,7 @@ class CategoryComparisonFeed(ComparisonFeed):
         return get_object_or_404(Category, slug=slug)
 
     def title(self, category):
-        return f"Verdicts: new {category.name} comparisons"
+        return f"Verdicts: new {isolate(category.name)} comparisons"
 
     def link(self, category):
         return _on_site(category.get_absolute_url())

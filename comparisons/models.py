@@ -6,6 +6,7 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 
+from core.bidi import isolate
 from core.publishing import PUBLISHED_AT_HELP, STATUS_HELP, Publishable, PublishStatus
 from core.text import CleanText
 from tools.models import Tool, live_q
@@ -119,7 +120,8 @@ class Comparison(Publishable, CleanText, models.Model):
 
     @property
     def title(self) -> str:
-        return f"{self.tool_a.name} vs {self.tool_b.name}"
+        """ "A vs B", each name isolated so neither can turn round the rest (core/bidi.py)."""
+        return f"{isolate(self.tool_a.name)} vs {isolate(self.tool_b.name)}"
 
     @property
     def slug(self) -> str:

@@ -7,8 +7,9 @@ from django.db.models import F
 from django.http import Http404
 
 from comparisons.models import Comparison, pair_slug
+from core.bidi import isolate
 from core.charts import Chart, persona_scores_chart
-from core.scoring import Candidate, Pick, pick
+from core.scoring import Candidate, Pick, leader, pick
 from reviews.scorecard import ScorecardRow, scorecard
 from tools.models import Tool, ToolQuerySet
 
@@ -21,12 +22,27 @@ class SideBySide:
     candidates: list[Candidate]  # one per tool, in the tools' order
 
     @property
+    def title(self) -> str:
+        """ "A vs B vs C", each name isolated (core/bidi.py)."""
+        return " vs ".join(isolate(tool.name) for tool in self.tools)
+
+    @property
     def chart(self) -> Chart:
         return persona_scores_chart(
             [row.persona.name for row in self.rows],
             [tool.name for tool in self.tools],
             [[review.score if review else None for review in row.reviews] for row in self.rows],
         )
+
+    @property
+    def leaders(self) -> dict[str, int | None]:
+        """For each measure the pick weighs, the position of the tool that leads on it alone
+        (the Decision table marks it), or None."""
+        return {
+            "panel": leader([c.panel.ship_pct for c in self.candidates]),
+            "score": leader([c.panel.mean_score for c in self.candidates]),
+            "community": leader([c.community.ship_pct for c in self.candidates]),
+        }
 
     @property
     def winner(self) -> Tool | None:
@@ -61,7 +77,8 @@ class Pair:
 
     @property
     def title(self) -> str:
-        return f"{self.tools[0].name} vs {self.tools[1].name}"
+        """ "A vs B", each name isolated so neither can turn round the rest (core/bidi.py)."""
+        return " vs ".join(isolate(tool.name) for tool in self.tools)
 
 
 def slug_splits(slug: str) -> list[tuple[str, str]]:

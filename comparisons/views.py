@@ -18,7 +18,7 @@ from core.http import HtmxHttpRequest
 from core.pagecache import VOTES, cached_for_readers, on_votes, tool_votes
 from core.paging import paginate
 from reviews.scorecard import scorecard
-from tools.bookmarks import for_reader
+from tools.bookmarks import for_reader, reader_bookmarks
 from tools.models import Category, Tool
 from tools.renames import category_moved, follows_category_renames, follows_tool_renames
 
@@ -43,9 +43,15 @@ def _is_a_pick(request: HttpRequest) -> bool:
     return "tools" in request.GET or "with" in request.GET
 
 
+def _refreshing_the_pick(request: HtmxHttpRequest) -> bool:
+    """An htmx GET of a side-by-side page is its pick refreshing itself after a vote."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 @require_GET
 @cached_for_readers(depends=lambda request: [VOTES] if _is_a_pick(request) else [])
-def comparison_list(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def comparison_list(request: HtmxHttpRequest) -> HttpResponse:
     if _is_a_pick(request):
         return compare_tools(request)
     comparisons = Comparison.objects.published().with_tools().newest_first()
@@ -68,7 +74,7 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def compare_tools(request: HttpRequest) -> HttpResponse:
+def compare_tools(request: HtmxHttpRequest) -> HttpResponse:
     """Readers' own picks: two tools go to their pair page, three or four side by side here."""
     form = CompareForm(request.GET, user=request.user)
     if not form.is_valid():
@@ -76,9 +82,11 @@ def compare_tools(request: HttpRequest) -> HttpResponse:
     tools = form.cleaned_data["tools"]
     if len(tools) == 2:
         return redirect("comparisons:comparison-detail", pair_slug(tools[0].slug, tools[1].slug))
-    return render(
-        request, "comparisons/compare_tools.html", {"form": form, "sbs": side_by_side(tools)}
-    )
+    template, refresh = "comparisons/compare_tools.html", _refreshing_the_pick(request)
+    context = {"form": form, "sbs": side_by_side(tools), "refresh": refresh}
+    if not refresh:
+        context["bookmarks"] = reader_bookmarks(request, Tool.objects.with_category())
+    return render(request, template + "#pick" if refresh else template, context)
 
 
 def _pair_tools(request: HttpRequest, slug: str) -> list[str]:
@@ -94,16 +102,16 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if slug != pair.slug:
         return redirect("comparisons:comparison-detail", pair.slug, permanent=True)
     sbs = side_by_side(pair.tools)
-    template = "comparisons/comparison_detail.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#pick"  # the pick refreshing itself after a vote
+    template, refresh = "comparisons/comparison_detail.html", _refreshing_the_pick(request)
     return render(
         request,
-        template,
+        template + "#pick" if refresh else template,
         {
             "pair": pair,
             "comparison": pair.comparison,
             "sbs": sbs,
+            "refresh": refresh,
+            "bookmarks": [] if refresh else reader_bookmarks(request, Tool.objects.with_category()),
             "structured_data": structured_data.comparison_page(
                 pair.title, request.path, sbs.tools, sbs.rows
             ),

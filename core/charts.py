@@ -52,6 +52,12 @@ BAR_HEIGHT = 12
 GAP = 4
 GROUP_GAP = 14
 AXIS_HEIGHT = 20
+NAME_CHARS = 28  # SVG text cannot wrap: a longer name is cut short (the summary keeps it whole)
+
+
+def fitted(text: str, limit: int = NAME_CHARS) -> str:
+    """``text`` as a chart can draw it on a phone: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def persona_scores_chart(
@@ -69,7 +75,7 @@ def persona_scores_chart(
     sentences = []
     for i, persona in enumerate(personas):
         top = i * (group + GROUP_GAP)
-        chart.labels.append(Label(0, top + 14, persona, kind="name"))
+        chart.labels.append(Label(0, top + 14, fitted(persona), kind="name"))
         parts = []
         for j, score in enumerate(scores[i]):
             y = top + NAME_HEIGHT + j * (BAR_HEIGHT + GAP)

@@ -150,6 +150,16 @@ class Pick:
         return self.winner is None
 
 
+def leader(values: Sequence[int | None]) -> int | None:
+    """Which position holds the strictly highest value, as the pick reads one criterion: when
+    a value is missing (no reviews, no votes) or the highest is shared, none leads."""
+    if len(values) < 2 or any(v is None for v in values):
+        return None
+    best = max(values)
+    at = [i for i, v in enumerate(values) if v == best]
+    return at[0] if len(at) == 1 else None
+
+
 # Each criterion: how the reason names it, and how to read its value off a candidate.
 _CRITERIA = (
     ("panel ship rate", lambda c: c.panel.ship_pct, "%"),

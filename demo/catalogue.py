@@ -76,7 +76,14 @@ def demo_load(*, path: Path = DEMO_FILE) -> Counter:
             Persona,
             counts,
             {"slug": row["slug"]},
-            {"name": row["name"], "lens": row["lens"], "order": row["order"], "is_active": True},
+            {
+                "name": row["name"],
+                "mark": row.get("mark", ""),
+                "colour": row.get("colour", Persona.Colour.OCEAN),
+                "lens": row["lens"],
+                "order": row["order"],
+                "is_active": True,
+            },
         )
 
     tools = {}
@@ -105,7 +112,12 @@ def demo_load(*, path: Path = DEMO_FILE) -> Counter:
                 Review,
                 counts,
                 {"tool": tool, "persona": personas[persona_slug]},
-                {"score": review["score"], "call": review["call"], "body": review["body"]},
+                {
+                    "score": review["score"],
+                    "call": review["call"],
+                    "summary": review.get("summary", ""),
+                    "body": review["body"],
+                },
             )
 
     for row in data["comparisons"]:

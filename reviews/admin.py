@@ -18,8 +18,9 @@ from tools.models import Tool
 
 @admin.register(Persona)
 class PersonaAdmin(Desk, ThroughServices, admin.ModelAdmin):
-    list_display = ["name", "lens", "order", "is_active"]
+    list_display = ["name", "mark", "colour", "lens", "order", "is_active"]
     list_editable = ["order", "is_active"]
+    fields = ["name", "slug", ("mark", "colour"), "lens", "order", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     readonly_fields = ["old_slugs"]
@@ -53,7 +54,7 @@ class ReviewInline(Desk, admin.StackedInline):
     related_links_off = ("persona",)  # the seats are set up on the panel's own page
     formfield_overrides = SCORE_FIELD
     extra = 0
-    fields = [("persona", "score", "call"), "body"]
+    fields = [("persona", "score", "call"), "summary", "body"]
     ordering = ["persona__order"]
 
     def get_extra(self, request, obj=None, **kwargs):
@@ -91,12 +92,14 @@ def _tool_column(model_admin, row: Review | Vote) -> str:
 @admin.register(Review)
 class ReviewAdmin(RelatedLabels, Desk, ThroughServices, admin.ModelAdmin):
     formfield_overrides = SCORE_FIELD
-    list_display = ["tool_named", "persona", "score", "call", "updated_at"]
+    list_display = ["tool_named", "persona", "score", "call", "summary", "updated_at"]
     list_filter = ["persona", "call", "tool__category"]
     list_select_related = ["tool__category", "persona"]
     list_per_page = 50
-    search_fields = ["tool__name", "tool__vendor", "body"]
-    search_help_text = "Find a review by its tool's name or vendor, or by a word in its text."
+    search_fields = ["tool__name", "tool__vendor", "summary", "body"]
+    search_help_text = (
+        "Find a review by its tool's name or vendor, or by a word in its summary or text."
+    )
     autocomplete_fields = ["tool"]
     related_links_off = ("persona",)
 

@@ -19,6 +19,7 @@ class ReviewOut(Schema):
     persona_name: str
     score: int
     call: str
+    summary: str
     body: str
 
 
@@ -33,11 +34,17 @@ class ToolDetailOut(ToolOut):
 class PersonaOut(Schema):
     slug: str
     name: str
+    mark: str
+    colour: str
     lens: str
     order: int
     review_count: int
     ship_rate: int | None
     mean_score: int | None
+
+    @staticmethod
+    def resolve_mark(persona: Persona) -> str:
+        return persona.badge  # what its badge shows, the name's initial when no mark is set
 
 
 def with_reviews(tool: Tool, rows: list[ScorecardRow], column: int) -> Tool:
@@ -48,6 +55,7 @@ def with_reviews(tool: Tool, rows: list[ScorecardRow], column: int) -> Tool:
             "persona_name": row.persona.name,
             "score": row.reviews[column].score,
             "call": row.reviews[column].call,
+            "summary": row.reviews[column].summary,
             "body": row.reviews[column].body,
         }
         for row in rows

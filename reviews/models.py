@@ -1,4 +1,7 @@
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q, Sum
@@ -36,8 +39,37 @@ class PersonaQuerySet(models.QuerySet):
         ).order_by("order", "name")  # Meta.ordering does not apply to aggregating queries
 
 
+def validate_mark(mark: str) -> None:
+    """A seat's mark is what its badge shows: letters or a symbol, nothing invisible."""
+    if any(char.isspace() or unicodedata.category(char) in ("Cc", "Cf") for char in mark):
+        raise ValidationError(
+            "A mark is one to three letters or a symbol, without spaces or invisible characters."
+        )
+
+
+def validate_one_line(text: str) -> None:
+    if any(char in text for char in "\r\n\u2028\u2029"):
+        raise ValidationError("Keep it to one line: readers scan it above the full text.")
+
+
+class SeatColour(models.TextChoices):
+    """The seats' palette. Each colour has a light and a dark pair in static/css/site.css, its
+    text at least 4.5:1 against it in both (tests/reviews/test_identity.py checks); none is the
+    green of ship or the red of skip, so a seat never reads as a verdict."""
+
+    OCEAN = "ocean", "Ocean blue"
+    VIOLET = "violet", "Violet"
+    GOLD = "gold", "Gold"
+    ROSE = "rose", "Rose"
+    SLATE = "slate", "Slate"
+    COCOA = "cocoa", "Cocoa"
+
+
 class Persona(CleanText, models.Model):
-    """A seat on the reviewer panel (Builder, Skeptic, Futurist, Founder)."""
+    """A seat on the reviewer panel (Builder, Skeptic, Futurist, Founder), each with a face:
+    a mark in a colour of its own, and a stance (the lens) under its name."""
+
+    Colour = SeatColour
 
     name = models.CharField(
         max_length=60,
@@ -49,7 +81,30 @@ class Persona(CleanText, models.Model):
         unique=True,
         error_messages={"unique": "Another seat already has this slug (its web address)."},
     )
-    lens = models.CharField(max_length=200, help_text="One line on what this seat judges.")
+    # The new columns have database defaults too, so writers that name only the old ones
+    # (demo/dataset.py's COPY, an older release during a deploy) keep working.
+    mark = models.CharField(
+        max_length=3,
+        blank=True,
+        db_default="",
+        validators=[validate_mark],
+        help_text="What the seat's badge shows: one to three letters or a symbol, such as Bu "
+        "or ✦. Left empty, the name's first letter.",
+    )
+    colour = models.CharField(
+        max_length=10,
+        choices=SeatColour,
+        default=SeatColour.OCEAN,
+        db_default=SeatColour.OCEAN,
+        help_text="The badge's colour. Give each seat on the panel its own, so readers can tell "
+        "them apart at a glance.",
+    )
+    lens = models.CharField(
+        "stance",
+        max_length=200,
+        validators=[validate_one_line],
+        help_text="One line on what this seat judges, shown under its name.",
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower sits first.")
     is_active = models.BooleanField(
         "on the panel",
@@ -61,7 +116,12 @@ class Persona(CleanText, models.Model):
 
     class Meta:
         ordering = ["order", "name"]
-        constraints = [slug_is_a_slug("persona_slug_is_a_slug", "seat")]
+        constraints = [
+            slug_is_a_slug("persona_slug_is_a_slug", "seat"),
+            models.CheckConstraint(
+                condition=Q(colour__in=SeatColour.values), name="persona_colour_in_palette"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -73,6 +133,11 @@ class Persona(CleanText, models.Model):
         super().clean()
         others = PersonaSlug.objects.filter(slug=self.slug)
         old_slug_refused(others.exclude(persona_id=self.pk) if self.pk else others, "seat")
+
+    @property
+    def badge(self) -> str:
+        """What the seat's badge shows: its mark, or its name's first letter."""
+        return self.mark or self.name[:1].upper()
 
     @property
     def ship_rate(self) -> int | None:
@@ -129,6 +194,13 @@ class Review(CleanText, models.Model):
     )
     body = models.TextField(
         "review", help_text="The seat's reasons, in a few short paragraphs. Plain text."
+    )
+    summary = models.CharField(
+        max_length=160,
+        blank=True,
+        db_default="",
+        validators=[validate_one_line],
+        help_text="The review in one line, shown above its text so readers can scan the panel.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from core.bidi import isolate
 from core.charts import score_histogram
 from core.errors import problem
 from core.http import HtmxHttpRequest, back_url, per_reader_limit, sign_in_first
@@ -61,7 +62,7 @@ def tool_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return problem(request, status=400, template="400.html", message=form.errors["value"][0])
     vote = vote_cast(member=request.user, tool=tool, value=form.cleaned_data["value"])
     tool.reader_vote = vote.value if vote else None
-    done = VOTE_DONE[tool.reader_vote].format(tool=tool.name)
+    done = VOTE_DONE[tool.reader_vote].format(tool=isolate(tool.name))
     if request.htmx:
         response = render(request, "reviews/vote_cast.html", {"tool": tool, "done": done})
         return trigger_client_event(response, "community-changed")  # e.g. the pick refreshes

@@ -42,6 +42,17 @@ def for_reader(tools: ToolQuerySet, request: HttpRequest) -> ToolQuerySet:
     return tools.with_reader(request.user, saved)
 
 
+def reader_bookmarks(request: HttpRequest, tools: ToolQuerySet) -> list[Tool]:
+    """The published ones among ``tools`` this reader saved, the most recently saved first:
+    their account's when signed in, their session's when not."""
+    if request.user.is_authenticated:
+        return list(tools.published().bookmarked_by(request.user))
+    if not (ids := SessionBookmarks(request.session).ids):
+        return []
+    saved = tools.published().filter(pk__in=ids)
+    return sorted(saved, key=lambda tool: ids.index(tool.pk), reverse=True)
+
+
 @receiver(user_logged_in, dispatch_uid="tools.bookmarks.claim")
 def claim_session_bookmarks(sender, request, user, **kwargs) -> None:
     """Signing in keeps what the reader saved while signed out, now on their account."""

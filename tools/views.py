@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
+from core.bidi import isolate
 from core.http import HtmxHttpRequest, back_url, per_reader_limit
 from core.pagecache import cached_for_readers, on_votes
 from core.paging import paginate
-from tools.bookmarks import SessionBookmarks, for_reader
+from tools.bookmarks import SessionBookmarks, for_reader, reader_bookmarks
 from tools.filters import CatalogueFilter
 from tools.models import Category, Tool
 from tools.renames import category_moved, follows_tool_renames
@@ -80,21 +82,23 @@ def tool_bookmark(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         saved = SessionBookmarks(request.session).toggle(tool, saved=wanted)
     tool.reader_bookmarked = saved
     done = ("Saved {} to your bookmarks." if saved else "Removed {} from your bookmarks.").format(
-        tool.name
+        isolate(tool.name)
     )
     if request.htmx:
-        return render(request, "tools/bookmark_saved.html", {"tool": tool, "done": done})
+        response = render(request, "tools/bookmark_saved.html", {"tool": tool, "done": done})
+        return trigger_client_event(response, "bookmarks-changed")  # e.g. a bookmarks panel
     messages.success(request, done)
     back = back_url(request, tool.get_absolute_url())
     return redirect(f"{back}#tool-{tool.slug}")
 
 
 @require_GET
-def bookmark_list(request: HttpRequest) -> HttpResponse:
-    tools = for_reader(Tool.objects.published().with_category(), request)
-    if request.user.is_authenticated:
-        tools = list(tools.bookmarked_by(request.user))
-    else:
-        ids = SessionBookmarks(request.session).ids
-        tools = sorted(tools.filter(pk__in=ids), key=lambda tool: ids.index(tool.pk), reverse=True)
+@vary_on_headers("HX-Request")
+def bookmark_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The reader's bookmarks page; for htmx, the bookmarks panel other pages show
+    (tools/_bookmarks_panel.html), fetching itself again after a bookmark."""
+    if request.htmx and not request.htmx.history_restore_request:
+        bookmarks = reader_bookmarks(request, Tool.objects.with_category())
+        return render(request, "tools/_bookmarks_panel.html", {"bookmarks": bookmarks})
+    tools = reader_bookmarks(request, for_reader(Tool.objects.with_category(), request))
     return render(request, "tools/bookmark_list.html", {"tools": tools})

@@ -5,7 +5,13 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.bidi import isolate
+
 register = template.Library()
+
+# A name or short text an editor typed, kept from turning round the text after it (core/bidi.py).
+# It adds only two invisible characters, so what was safe HTML stays so.
+register.filter("isolate", isolate, is_safe=True)
 
 # What must not appear raw inside a <script> element: the same escapes as json_script.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

@@ -61,7 +61,7 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     ship.click()
     expect(ship).to_have_attribute("aria-pressed", "true")
     expect(figure).to_have_text("100% ship · 1 vote")
-    expect(row).to_have_text("100% ship · 1 vote")
+    expect(row).to_have_text("100% ship · 1 vote ▲Better")  # ahead of Beta's 0%, and marked
     expect(pick).to_contain_text("Ship with Alpha Model.")
     expect(ship).to_be_focused()  # the swap keeps the keyboard where it was
 
