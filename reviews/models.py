@@ -119,7 +119,9 @@ class Persona(CleanText, models.Model):
         constraints = [
             slug_is_a_slug("persona_slug_is_a_slug", "seat"),
             models.CheckConstraint(
-                condition=Q(colour__in=SeatColour.values), name="persona_colour_in_palette"
+                condition=Q(colour__in=SeatColour.values),
+                name="persona_colour_in_palette",
+                violation_error_message="Pick the seat's colour from the panel's palette.",
             ),
         ]
 
