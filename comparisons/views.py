@@ -7,7 +7,7 @@ live here, above both, rather than in tools/.
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from comparisons import structured_data
@@ -23,7 +23,7 @@ from tools.models import Category, Tool
 from tools.renames import category_moved, follows_category_renames, follows_tool_renames
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=on_votes)
 def home(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.published().with_category()
@@ -48,7 +48,7 @@ def _refreshing_the_pick(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=lambda request: [VOTES] if _is_a_pick(request) else [])
 @vary_on_headers("HX-Request")
 def comparison_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -93,7 +93,7 @@ def _pair_tools(request: HttpRequest, slug: str) -> list[str]:
     return [tool_votes(name) for split in slug_splits(slug) for name in split]
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=_pair_tools)
 @vary_on_headers("HX-Request")
 def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -119,7 +119,7 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @follows_tool_renames
 @cached_for_readers(depends=lambda request, slug: [tool_votes(slug)])
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -142,7 +142,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @follows_category_renames
 @cached_for_readers(depends=on_votes)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:

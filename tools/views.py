@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
@@ -23,7 +23,7 @@ from tools.renames import category_moved, follows_tool_renames
 from tools.services import bookmark_toggle
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=on_votes)
 @vary_on_headers("HX-Request")
 def tool_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -36,7 +36,7 @@ def tool_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @cached_for_readers()
 def category_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -44,7 +44,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=on_votes)
 def rankings(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.published().with_category()
@@ -92,7 +92,7 @@ def tool_bookmark(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{back}#tool-{tool.slug}")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def bookmark_list(request: HtmxHttpRequest) -> HttpResponse:
     """The reader's bookmarks page; for htmx, the bookmarks panel other pages show
