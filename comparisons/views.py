@@ -20,6 +20,7 @@ from core.paging import paginate
 from reviews.scorecard import scorecard
 from tools.bookmarks import for_reader, reader_bookmarks
 from tools.models import Category, Tool
+from tools.rankings import Ranking
 from tools.renames import category_moved, follows_category_renames, follows_tool_renames
 
 
@@ -32,8 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "comparisons/home.html",
         {
             "latest": Comparison.objects.published().with_tools().newest_first()[:6],
-            "top_panel": tools.top_by_panel()[:5],
-            "top_community": tools.top_by_community()[:5],
+            "top_panel": Ranking.of_panel(tools.top_by_panel()[:5]),
+            "top_community": Ranking.of_community(tools.top_by_community_and_nearest(limit=5)),
             "categories": Category.objects.with_tool_counts(),
         },
     )

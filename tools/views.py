@@ -19,6 +19,7 @@ from core.paging import paginate
 from tools.bookmarks import SessionBookmarks, for_reader, reader_bookmarks
 from tools.filters import CatalogueFilter
 from tools.models import Category, Tool
+from tools.rankings import Ranking, rankings_by_category
 from tools.renames import category_moved, follows_tool_renames
 from tools.services import bookmark_toggle
 
@@ -48,21 +49,13 @@ def category_list(request: HttpRequest) -> HttpResponse:
 @cached_for_readers(depends=on_votes)
 def rankings(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.published().with_category()
-    by_category: dict[Category, dict] = {}
-    for measure, ranked in [
-        ("panel", tools.top_by_panel()),
-        ("community", tools.top_by_community()),
-    ]:
-        for tool in ranked.per_category(limit=3):
-            shelf = by_category.setdefault(tool.category, {"panel": [], "community": []})
-            shelf[measure].append(tool)
     return render(
         request,
         "tools/rankings.html",
         {
-            "top_panel": tools.top_by_panel()[:10],
-            "top_community": tools.top_by_community()[:10],
-            "by_category": by_category,
+            "top_panel": Ranking.of_panel(tools.top_by_panel()[:10]),
+            "top_community": Ranking.of_community(tools.top_by_community_and_nearest(limit=10)),
+            "by_category": rankings_by_category(tools, limit=3),
             "disagree": tools.panel_crowd_disagree()[:10],
             "min_votes": settings.RANKING_MIN_VOTES,
         },
