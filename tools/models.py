@@ -41,6 +41,11 @@ def slug_is_a_slug(name: str, what: str) -> models.CheckConstraint:
     )
 
 
+def search_words(text: str) -> list[str]:
+    """The words in what a reader typed, as the catalogue's search reads them."""
+    return re.findall(r"\w+", text.lower())
+
+
 def live_q(prefix: str = "") -> Q:
     """Published and past its publication date; ``prefix`` reaches a related tool."""
     return Q(
@@ -295,11 +300,18 @@ class ToolQuerySet(models.QuerySet):
 
         Full-text search with every word taken as a prefix ("smolvlm" finds
         "SmolVLM2"), or a close trigram match on the name or vendor for typos
-        ("mistrl" finds "Mistral"), or the category's name.
+        ("mistrl" finds "Mistral"), or the category's name. Text with no word in it
+        (an emoji, "++") has nothing to search for: it finds the names, vendors and
+        taglines that hold it as it was typed.
         """
-        words = re.findall(r"\w+", text.lower())
+        words = search_words(text)
         if not words:
-            return self.none()
+            literal = text.strip()
+            return self.filter(
+                Q(name__icontains=literal)
+                | Q(vendor__icontains=literal)
+                | Q(tagline__icontains=literal)
+            ).order_by("name")
         query = SearchQuery(
             " & ".join(f"{w}:*" for w in words), config="english", search_type="raw"
         )
