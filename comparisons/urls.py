@@ -7,6 +7,7 @@ app_name = "comparisons"
 urlpatterns = [
     path("", views.home, name="home"),
     path("compare/", views.comparison_list, name="comparison-list"),
+    path("compare/pick/", views.compare_pick, name="compare-pick"),  # before the pairs' slugs
     path("compare/<slug:slug>/", views.comparison_detail, name="comparison-detail"),
     path("tools/<slug:slug>/", views.tool_detail, name="tool-detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),

@@ -7,23 +7,26 @@ live here, above both, rather than in tools/.
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from comparisons import structured_data
-from comparisons.forms import CompareForm
+from comparisons.forms import CompareForm, Picker, PickForm, Slot, slot_label
 from comparisons.models import Comparison, pair_slug
 from comparisons.sidebyside import pair_resolve, side_by_side, slug_splits
+from core.errors import problem
 from core.http import HtmxHttpRequest
 from core.pagecache import VOTES, cached_for_readers, on_votes, tool_votes
 from core.paging import paginate
 from reviews.scorecard import scorecard
 from tools.bookmarks import for_reader, reader_bookmarks
 from tools.models import Category, Tool
+from tools.rankings import Ranking
 from tools.renames import category_moved, follows_category_renames, follows_tool_renames
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=on_votes)
 def home(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.published().with_category()
@@ -32,8 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "comparisons/home.html",
         {
             "latest": Comparison.objects.published().with_tools().newest_first()[:6],
-            "top_panel": tools.top_by_panel()[:5],
-            "top_community": tools.top_by_community()[:5],
+            "top_panel": Ranking.of_panel(tools.top_by_panel()[:5]),
+            "top_community": Ranking.of_community(tools.top_by_community_and_nearest(limit=5)),
             "categories": Category.objects.with_tool_counts(),
         },
     )
@@ -48,7 +51,7 @@ def _refreshing_the_pick(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=lambda request: [VOTES] if _is_a_pick(request) else [])
 @vary_on_headers("HX-Request")
 def comparison_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -70,6 +73,7 @@ def comparison_list(request: HtmxHttpRequest) -> HttpResponse:
             **paginate(request, comparisons),
             "category": category,
             "categories": Category.objects.all(),
+            "picker": Picker.starting(),
         },
     )
 
@@ -78,7 +82,9 @@ def compare_tools(request: HtmxHttpRequest) -> HttpResponse:
     """Readers' own picks: two tools go to their pair page, three or four side by side here."""
     form = CompareForm(request.GET, user=request.user)
     if not form.is_valid():
-        return render(request, "comparisons/compare_tools.html", {"form": form}, status=400)
+        picker = Picker.refilled(entries=form.entries)
+        context = {"form": form, "picker": picker}
+        return render(request, "comparisons/compare_tools.html", context, status=400)
     tools = form.cleaned_data["tools"]
     if len(tools) == 2:
         return redirect("comparisons:comparison-detail", pair_slug(tools[0].slug, tools[1].slug))
@@ -86,14 +92,38 @@ def compare_tools(request: HtmxHttpRequest) -> HttpResponse:
     context = {"form": form, "sbs": side_by_side(tools), "refresh": refresh}
     if not refresh:
         context["bookmarks"] = reader_bookmarks(request, Tool.objects.with_category())
+        context["picker"] = Picker.refilled(entries=form.entries)
     return render(request, template + "#pick" if refresh else template, context)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def compare_pick(request: HtmxHttpRequest) -> HttpResponse:
+    """The picker's live parts: a field's matches from the catalogue search as the reader
+    types (``with``), the field with the tool they picked (``pick``), or the field empty."""
+    if not request.htmx:  # a link to a part, opened on its own: the picker's page
+        return redirect(f"{reverse('comparisons:comparison-list')}#compare-heading")
+    form = PickForm(request.GET)
+    if not form.is_valid():
+        return problem(request, status=400, template="400.html", message="That pick was malformed.")
+    number, text, slug = (form.cleaned_data[name] for name in ("slot", "text", "pick"))
+    tools = Tool.objects.visible_to(request.user).with_category()
+    if slug or "with" not in request.GET:
+        picked = get_object_or_404(tools, slug=slug) if slug else None
+        slot = Slot(number=number, label=slot_label(number), picked=picked, required=number <= 2)
+        return render(
+            request, "comparisons/_compare_picker.html#slot", {"slot": slot, "focus": True}
+        )
+    found = list(tools.matching(text)[:8]) if text else []
+    context = {"slot_number": number, "text": text, "found": found}
+    return render(request, "comparisons/_compare_picker.html#results", context)
 
 
 def _pair_tools(request: HttpRequest, slug: str) -> list[str]:
     return [tool_votes(name) for split in slug_splits(slug) for name in split]
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=_pair_tools)
 @vary_on_headers("HX-Request")
 def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -119,14 +149,13 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @follows_tool_renames
 @cached_for_readers(depends=lambda request, slug: [tool_votes(slug)])
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tools = for_reader(Tool.objects.visible_to(request.user).with_category(), request)
     tool = get_object_or_404(tools, slug=slug)
     comparisons = Comparison.objects.published().involving(tool).with_tools().newest_first()
-    others = Tool.objects.published().in_category(tool.category_id).exclude(pk=tool.pk)
     rows = scorecard([tool])
     return render(
         request,
@@ -137,12 +166,12 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "structured_data": structured_data.tool_page(tool, rows),
             "comparisons": comparisons,
-            "compare_with": others.only("name", "slug").order_by("name")[:50],
+            "picker": Picker.starting(fixed=tool),
         },
     )
 
 
-@require_GET
+@require_safe
 @follows_category_renames
 @cached_for_readers(depends=on_votes)
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,8 +1,10 @@
 """What every part of the read-only API shares: slugs, paging and error schemas."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from ninja import Field, NinjaAPI, P, PathEx, Router, Schema
 from ninja.pagination import PageNumberPagination
 
@@ -30,11 +32,35 @@ class InvalidInput(Schema):
     detail: list[dict]
 
 
+def _head_as_get(pattern: URLPattern) -> URLPattern:
+    """Ninja finds an operation by the request's method and knows no HEAD: answer HEAD as the
+    GET it stands for (the server sends the headers without the body), leaving the OpenAPI
+    schema as it is."""
+    view = pattern.callback
+
+    @wraps(view)
+    def head_or_view(request: HttpRequest, *args, **kwargs):
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
+
+    pattern.callback = head_or_view
+    return pattern
+
+
 class SiteAPI(NinjaAPI):
-    """Ninja, with URL names in the site's style: ``api:tool-list``, not ``api:tool_list``."""
+    """Ninja, with URL names in the site's style (``api:tool-list``, not ``api:tool_list``),
+    answering HEAD wherever it answers GET."""
 
     def get_operation_url_name(self, operation, router: Router) -> str:
         return operation.view_func.__name__.replace("_", "-")
+
+    def _get_urls(self) -> list:
+        return [_head_as_get(pattern) for pattern in super()._get_urls()]
 
 
 class Index(Schema):

@@ -96,7 +96,7 @@ def after_an_outage(sender, cache: BaseCache, **kwargs) -> None:
 
 def is_anonymous_reader(request: HttpRequest) -> bool:
     """Nothing on the page would be this reader's own."""
-    if request.method != "GET" or request.user.is_authenticated:
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return False
     if "messages" in request.COOKIES or request.session.get("_messages"):
         return False

@@ -14,6 +14,7 @@ SKIP = "Skip"
 SPLIT = "Split"
 AWAITING = "Awaiting panel"
 TOO_CLOSE = "Too close to call"
+NO_VOTES = "No community votes yet"
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -95,12 +96,34 @@ class PanelVerdict:
 
 @dataclass(frozen=True, slots=True)
 class CommunityVerdict:
+    """The members' votes on a tool. ``min_votes`` is how many a ranking needs (at least one:
+    a tool nobody voted on never ranks)."""
+
     ships: int
     skips: int
+    min_votes: int = 1
 
     @property
     def votes(self) -> int:
         return self.ships + self.skips
+
+    @property
+    def needed(self) -> int:
+        return max(self.min_votes, 1)
+
+    @property
+    def ranks(self) -> bool:
+        """Whether there are votes enough for a community ranking to count the tool."""
+        return self.votes >= self.needed
+
+    @property
+    def standing(self) -> str | None:
+        """Why a community ranking leaves the tool out, or None when it counts it."""
+        if not self.votes:
+            return NO_VOTES
+        if not self.ranks:
+            return f"Not enough votes yet ({self.needed} needed)"
+        return None
 
     @property
     def ship_pct(self) -> int | None:
@@ -115,7 +138,7 @@ class CommunityVerdict:
     def summary(self) -> str:
         """ "67% ship · 12 votes", or "No community votes yet"."""
         if not self.votes:
-            return "No community votes yet"
+            return NO_VOTES
         return f"{self.ship_pct}% ship · {_plural(self.votes, 'vote')}"
 
 
@@ -125,10 +148,10 @@ def panel_verdict(*, ships: int, skips: int, score_total: int) -> PanelVerdict:
     return PanelVerdict(ships=ships, skips=skips, score_total=score_total)
 
 
-def community_verdict(*, ships: int, skips: int) -> CommunityVerdict:
-    if ships < 0 or skips < 0:
+def community_verdict(*, ships: int, skips: int, min_votes: int = 1) -> CommunityVerdict:
+    if ships < 0 or skips < 0 or min_votes < 0:
         raise ValueError("Counts cannot be negative.")
-    return CommunityVerdict(ships=ships, skips=skips)
+    return CommunityVerdict(ships=ships, skips=skips, min_votes=min_votes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from newsletter.editions import (
     EditionStateError,
@@ -257,14 +257,14 @@ class EditionAdmin(admin.ModelAdmin):
             "urlname": self._urlname,
         }
 
-    @method_decorator(require_GET)
+    @method_decorator(require_safe)
     def desk_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The sending panel alone: htmx polls it while the edition is being sent."""
         edition = self._edition(request, pk)
         context = {"desk": self._desk_context(request, edition)}
         return render(request, "admin/newsletter/edition/_desk.html", context)
 
-    @method_decorator(require_GET)
+    @method_decorator(require_safe)
     @method_decorator(xframe_options_sameorigin)
     @method_decorator(csp_override(PREVIEW_CSP))
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -5,7 +5,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
@@ -48,11 +48,11 @@ def _subscribe_page(request: HtmxHttpRequest, part: str, context=None, status=20
     return render(request, template, context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=_subscribe_rate, method="POST", block=False)
 def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     place = request.POST.get("place") if request.POST.get("place") in PLACES else "box"
-    if request.method == "GET":
+    if request.method != "POST":
         return _subscribe_page(request, "form")
     if request.limited:
         return _subscribe_page(request, "limited", status=429)
@@ -66,7 +66,7 @@ def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("newsletter:thanks")
 
 
-@require_GET
+@require_safe
 def thanks(request: HtmxHttpRequest) -> HttpResponse:
     return _subscribe_page(request, "answer")
 
@@ -114,13 +114,13 @@ def unsubscribe_sample(request: HttpRequest) -> HttpResponse:
     return render(request, "newsletter/unsubscribe.html", context)
 
 
-@require_GET
+@require_safe
 def archive(request: HttpRequest) -> HttpResponse:
     editions = Edition.objects.sent().newest_first()
     return render(request, "newsletter/archive.html", paginate(request, editions))
 
 
-@require_GET
+@require_safe
 def edition_detail(request: HttpRequest, key: str) -> HttpResponse:
     """The edition as it went out; a comparison taken down since keeps its place, unlinked."""
     edition = get_object_or_404(Edition.objects.visible_to(request.user), key=key)

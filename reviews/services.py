@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 
 from core import pagecache
 from reviews.models import Call, Persona, PersonaSlug, Review, Vote
@@ -35,10 +36,15 @@ def panel_recount(*, tool_ids: Iterable[int] | None = None) -> int:
     """
     tools = Tool.objects.all() if tool_ids is None else Tool.objects.filter(pk__in=list(tool_ids))
     pagecache.bump(pagecache.CONTENT)
+    seats = Persona.objects.active().count()
     return tools.update(
         panel_ships=_review_aggregate(Count("pk", filter=Q(call=Call.SHIP))),
         panel_skips=_review_aggregate(Count("pk", filter=Q(call=Call.SKIP))),
         panel_score_total=_review_aggregate(Sum("score")),
+        # Reviews by active seats, one per seat: as many as there are seats means all of them.
+        panel_full=GreaterThanOrEqual(_review_aggregate(Count("pk")), seats)
+        if seats
+        else Value(False),
     )
 
 
@@ -70,14 +76,15 @@ def reviews_delete(*, reviews: QuerySet[Review]) -> int:
 
 @pagecache.invalidates(pagecache.CONTENT)
 def persona_save(*, persona: Persona) -> Persona:
-    """Save a seat. Seating or retiring one changes which reviews count, on every tool; a
-    changed slug is kept, so its old addresses redirect."""
+    """Save a seat. Seating, retiring or adding one changes which reviews count and which
+    tools the whole panel has reviewed, on every tool; a changed slug is kept, so its old
+    addresses redirect."""
     persona.full_clean()
     was_active = Persona.objects.filter(pk=persona.pk).values_list("is_active", flat=True).first()
     before = slug_stored(persona)
     persona.save()
     old_slug_keep(PersonaSlug, before=before, persona=persona)
-    if was_active is not None and was_active != persona.is_active:
+    if was_active != persona.is_active and (was_active is not None or persona.is_active):
         panel_recount()
     return persona
 
@@ -85,7 +92,11 @@ def persona_save(*, persona: Persona) -> Persona:
 @pagecache.invalidates(pagecache.CONTENT)
 def personas_delete(*, personas: QuerySet[Persona]) -> int:
     """Delete seats that never reviewed (a review protects its persona)."""
-    return personas.delete()[0]
+    seated = personas.active().exists()
+    deleted = personas.delete()[0]
+    if seated:
+        panel_recount()  # one seat fewer to hear from
+    return deleted
 
 
 @transaction.atomic

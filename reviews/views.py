@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from core.bidi import isolate
@@ -18,14 +18,14 @@ from tools.models import Tool
 from tools.renames import follows_renames, follows_tool_renames, renamed_from
 
 
-@require_GET
+@require_safe
 @cached_for_readers()
 def panel(request: HttpRequest) -> HttpResponse:
     personas = Persona.objects.active().with_record()
     return render(request, "reviews/panel.html", {"personas": personas})
 
 
-@require_GET
+@require_safe
 @follows_renames(renamed_from(Persona))
 @cached_for_readers()
 def persona_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from tools.models import Category, Tool, ToolQuerySet
+from tools.models import Category, Tool, ToolQuerySet, search_words
 
 
 class IntegerFilter(django_filters.Filter):
@@ -68,6 +68,13 @@ class CatalogueFilter(django_filters.FilterSet):
         if data.get("sort") or data.get("q"):
             return tools  # sorted by the reader's choice, or by relevance
         return tools.sorted_by("panel")
+
+    @property
+    def wordless_query(self) -> bool:
+        """The reader searched for something with no word in it (an emoji, punctuation)."""
+        self.form.is_valid()  # cleans the form, once: an invalid field leaves the rest cleaned
+        q = self.form.cleaned_data.get("q") or ""
+        return bool(q.strip()) and not search_words(q)
 
     @property
     def is_filtered(self) -> bool:

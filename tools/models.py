@@ -15,6 +15,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, FilteredRelation, OuterRef, Q, Window
 from django.db.models.functions import Greatest, RowNumber
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +39,11 @@ def slug_is_a_slug(name: str, what: str) -> models.CheckConstraint:
             f"A slug is letters, digits, hyphens and underscores: it is the {what}'s web address."
         ),
     )
+
+
+def search_words(text: str) -> list[str]:
+    """The words in what a reader typed, as the catalogue's search reads them."""
+    return re.findall(r"\w+", text.lower())
 
 
 def live_q(prefix: str = "") -> Q:
@@ -151,23 +157,57 @@ class ToolQuerySet(models.QuerySet):
     )
     COMMUNITY_ORDER = (F("community_wilson").desc(nulls_last=True), "name")
 
+    def with_full_panel(self):
+        """Tools every seat on the panel has reviewed."""
+        return self.filter(panel_full=True, panel_pct__isnull=False)
+
     def top_by_panel(self):
-        """Tools the panel has reviewed, in the order the pick weighs them: the ship % shown,
-        then the mean score shown, then the community ship %."""
-        return self.filter(panel_pct__isnull=False).order_by(*self.PANEL_ORDER)
+        """Tools the whole panel has reviewed, in the order the pick weighs them: the ship %
+        shown, then the mean score shown, then the community ship %. Two reviews of four
+        would otherwise top the list on a half-heard verdict."""
+        return self.with_full_panel().order_by(*self.PANEL_ORDER)
 
     def top_by_community(self, *, min_votes: int | None = None):
         """Best community verdicts first, by Wilson lower bound, among tools with enough votes."""
         return self.with_min_votes(_min_votes(min_votes)).order_by(*self.COMMUNITY_ORDER)
 
+    def short_of_votes(self, *, min_votes: int | None = None):
+        """Tools with votes, but fewer than a community ranking needs."""
+        return self.alias(vote_total=F("community_ships") + F("community_skips")).filter(
+            vote_total__gt=0, vote_total__lt=_min_votes(min_votes)
+        )
+
+    def top_by_community_and_nearest(self, *, limit: int, min_votes: int | None = None):
+        """The first ``limit`` of ``top_by_community``, and with them the best tool still short
+        of the minimum, so that a short or empty ranking can say whether votes exist at all.
+
+        One query: a UNION ALL of two halves, each an index scan of tool_community_rank.
+        """
+        ranked = self.top_by_community(min_votes=min_votes)[:limit]
+        nearest = self.short_of_votes(min_votes=min_votes).order_by(*self.COMMUNITY_ORDER)[:1]
+        return ranked.union(nearest, all=True).order_by(*self.COMMUNITY_ORDER)
+
+    def community_standings(self, *, min_votes: int | None = None):
+        """Every tool with votes: those with enough to rank first, each part best first."""
+        votes = F("community_ships") + F("community_skips")
+        return (
+            self.alias(vote_total=votes)
+            .filter(vote_total__gt=0)
+            .order_by(
+                GreaterThanOrEqual(votes, _min_votes(min_votes)).desc(), *self.COMMUNITY_ORDER
+            )
+        )
+
     def panel_crowd_disagree(self, *, min_votes: int | None = None):
         """Tools whose panel label and community majority differ, where the majority is real.
 
         Real means the Wilson interval of the majority's share lies wholly above
-        one half: 6 skips to 4 ships is noise, 60 to 40 is a disagreement.
+        one half: 6 skips to 4 ships is noise, 60 to 40 is a disagreement. The panel's
+        side counts once every seat has reviewed, as in the panel's ranking.
         """
         return (
-            self.with_min_votes(_min_votes(min_votes))
+            self.with_full_panel()
+            .with_min_votes(_min_votes(min_votes))
             .filter(
                 Q(panel_skips__gt=F("panel_ships"), community_wilson__gt=0.5)
                 | Q(panel_ships__gt=F("panel_skips"), community_wilson_skip__gt=0.5)
@@ -260,11 +300,18 @@ class ToolQuerySet(models.QuerySet):
 
         Full-text search with every word taken as a prefix ("smolvlm" finds
         "SmolVLM2"), or a close trigram match on the name or vendor for typos
-        ("mistrl" finds "Mistral"), or the category's name.
+        ("mistrl" finds "Mistral"), or the category's name. Text with no word in it
+        (an emoji, "++") has nothing to search for: it finds the names, vendors and
+        taglines that hold it as it was typed.
         """
-        words = re.findall(r"\w+", text.lower())
+        words = search_words(text)
         if not words:
-            return self.none()
+            literal = text.strip()
+            return self.filter(
+                Q(name__icontains=literal)
+                | Q(vendor__icontains=literal)
+                | Q(tagline__icontains=literal)
+            ).order_by("name")
         query = SearchQuery(
             " & ".join(f"{w}:*" for w in words), config="english", search_type="raw"
         )
@@ -359,6 +406,10 @@ class Tool(Publishable, CleanText, models.Model):
     panel_ships = models.PositiveIntegerField(default=0, editable=False)
     panel_skips = models.PositiveIntegerField(default=0, editable=False)
     panel_score_total = models.PositiveIntegerField(default=0, editable=False)
+    # Whether every seat on the panel has reviewed the tool. Seats come and go, so this is
+    # kept with the counts above (reviews.services.panel_recount) rather than computed here;
+    # a row written without it (the synthetic dataset copies rows in) starts as not full.
+    panel_full = models.BooleanField(default=False, db_default=False, editable=False)
     community_ships = models.PositiveIntegerField(default=0, editable=False)
     community_skips = models.PositiveIntegerField(default=0, editable=False)
     # Rates PostgreSQL keeps up to date from the counts above, indexed for the rankings.
@@ -414,6 +465,9 @@ class Tool(Publishable, CleanText, models.Model):
             models.Index(fields=["status", "-published_at"]),
             GinIndex(fields=["search_vector"], name="tool_search_vector"),
             models.Index(*ToolQuerySet.PANEL_ORDER, name="tool_panel_rank"),
+            models.Index(
+                *ToolQuerySet.PANEL_ORDER, name="tool_full_panel_rank", condition=Q(panel_full=True)
+            ),
             models.Index(*ToolQuerySet.COMMUNITY_ORDER, name="tool_community_rank"),
         ]
 
@@ -440,7 +494,11 @@ class Tool(Publishable, CleanText, models.Model):
 
     @property
     def community(self) -> CommunityVerdict:
-        return community_verdict(ships=self.community_ships, skips=self.community_skips)
+        return community_verdict(
+            ships=self.community_ships,
+            skips=self.community_skips,
+            min_votes=settings.RANKING_MIN_VOTES,
+        )
 
 
 class Bookmark(models.Model):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
@@ -19,11 +19,12 @@ from core.paging import paginate
 from tools.bookmarks import SessionBookmarks, for_reader, reader_bookmarks
 from tools.filters import CatalogueFilter
 from tools.models import Category, Tool
+from tools.rankings import Ranking, rankings_by_category
 from tools.renames import category_moved, follows_tool_renames
 from tools.services import bookmark_toggle
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=on_votes)
 @vary_on_headers("HX-Request")
 def tool_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -36,7 +37,7 @@ def tool_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @cached_for_readers()
 def category_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -44,25 +45,17 @@ def category_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cached_for_readers(depends=on_votes)
 def rankings(request: HttpRequest) -> HttpResponse:
     tools = Tool.objects.published().with_category()
-    by_category: dict[Category, dict] = {}
-    for measure, ranked in [
-        ("panel", tools.top_by_panel()),
-        ("community", tools.top_by_community()),
-    ]:
-        for tool in ranked.per_category(limit=3):
-            shelf = by_category.setdefault(tool.category, {"panel": [], "community": []})
-            shelf[measure].append(tool)
     return render(
         request,
         "tools/rankings.html",
         {
-            "top_panel": tools.top_by_panel()[:10],
-            "top_community": tools.top_by_community()[:10],
-            "by_category": by_category,
+            "top_panel": Ranking.of_panel(tools.top_by_panel()[:10]),
+            "top_community": Ranking.of_community(tools.top_by_community_and_nearest(limit=10)),
+            "by_category": rankings_by_category(tools, limit=3),
             "disagree": tools.panel_crowd_disagree()[:10],
             "min_votes": settings.RANKING_MIN_VOTES,
         },
@@ -92,7 +85,7 @@ def tool_bookmark(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{back}#tool-{tool.slug}")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def bookmark_list(request: HtmxHttpRequest) -> HttpResponse:
     """The reader's bookmarks page; for htmx, the bookmarks panel other pages show

@@ -197,7 +197,7 @@ def test_compare_picker_redirects_to_the_pair(client, world):
 
 
 def test_tool_page(client, world, django_assert_num_queries):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get("/tools/mistral-8x22b-v2/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -104,6 +104,55 @@ def test_community_verdict(ships, skips, summary, pct, majority):
     assert verdict.votes == ships + skips
 
 
+@pytest.mark.parametrize("min_votes", [0, 1, 2, 3, 10, 25])
+@pytest.mark.parametrize("offset", [-2, -1, 0, 1, 2])
+@pytest.mark.parametrize("ship_share", [0.0, 0.5, 1.0])
+def test_community_standing_at_the_edges_of_the_minimum(min_votes, offset, ship_share):
+    needed = max(min_votes, 1)  # a minimum of 0 still asks for one vote
+    votes = max(needed + offset, 0)
+    ships = round(votes * ship_share)
+    verdict = community_verdict(ships=ships, skips=votes - ships, min_votes=min_votes)
+    assert verdict.needed == needed
+    assert verdict.ranks is (votes >= needed)
+    if votes == 0:
+        assert verdict.standing == "No community votes yet"
+    elif votes < needed:
+        assert verdict.standing == f"Not enough votes yet ({needed} needed)"
+    else:
+        assert verdict.standing is None
+    # The figures read the same whether or not the tool ranks.
+    assert verdict.summary == community_verdict(ships=ships, skips=votes - ships).summary
+
+
+@pytest.mark.parametrize(
+    ("ships", "skips", "min_votes", "standing"),
+    [
+        (0, 0, 10, "No community votes yet"),
+        (1, 0, 10, "Not enough votes yet (10 needed)"),
+        (6, 3, 10, "Not enough votes yet (10 needed)"),
+        (0, 9, 10, "Not enough votes yet (10 needed)"),
+        (7, 3, 10, None),
+        (0, 10, 10, None),
+        (0, 0, 1, "No community votes yet"),
+        (0, 1, 1, None),
+        (0, 0, 0, "No community votes yet"),
+        (1, 0, 0, None),
+    ],
+)
+def test_community_standing(ships, skips, min_votes, standing):
+    assert community_verdict(ships=ships, skips=skips, min_votes=min_votes).standing == standing
+
+
+def test_community_minimum_defaults_to_one_vote():
+    assert community_verdict(ships=1, skips=0).ranks
+    assert not community_verdict(ships=0, skips=0).ranks
+
+
+def test_a_negative_minimum_is_refused():
+    with pytest.raises(ValueError):
+        community_verdict(ships=3, skips=0, min_votes=-1)
+
+
 def test_pick_prefers_higher_panel_ship_rate():
     a = candidate("A", ships=4, score_total=317)
     b = candidate("B", ships=3, skips=1, score_total=290)

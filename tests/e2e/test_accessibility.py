@@ -147,3 +147,20 @@ def test_subscribing_has_no_axe_violations(themed_page: Page, axe_source):
     themed_page.goto(confirm_url(SubscriberFactory(pending=True)))
     expect(themed_page.get_by_role("button", name="Confirm my subscription")).to_be_visible()
     assert_clean(themed_page, axe_source)
+
+
+def test_the_compare_picker_with_live_matches_has_no_axe_violations(themed_page, axe_source):
+    themed_page.goto("/compare/")
+    themed_page.get_by_role("searchbox", name="First tool").fill("claude")
+    themed_page.get_by_role("button", name="Claude Code").click()
+    themed_page.get_by_role("searchbox", name="Second tool").fill("mistral")
+    expect(themed_page.get_by_text("5 matches for “mistral”: pick one.")).to_be_visible()
+    assert_clean(themed_page, axe_source)
+
+
+def test_a_refused_comparison_has_no_axe_violations(themed_page, axe_source, browser_errors):
+    themed_page.goto("/compare/?with=claud&with=cursor")
+    expect(themed_page.get_by_role("alert")).to_contain_text("Did you mean")
+    assert_clean(themed_page, axe_source)
+    assert [error for error in browser_errors if "400" not in error] == []
+    browser_errors.clear()

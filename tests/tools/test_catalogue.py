@@ -1,5 +1,7 @@
 """Finding tools: full-text search with typo tolerance, filters, sorting, live results."""
 
+import re
+
 import pytest
 
 from tests.factories import CategoryFactory, PersonaFactory, ReviewFactory, ToolFactory
@@ -46,14 +48,52 @@ def test_search_ignores_drafts(client):
     assert names(client.get("/tools/?q=hidden")) == []
 
 
-@pytest.mark.parametrize("text", ["'; DROP TABLE tools_tool; --", "& | ! :*", "((", "\\", "🙂"])
+@pytest.mark.parametrize(
+    "text", ["'; DROP TABLE tools_tool; --", "& | ! :*", "((", "\\", "🙂", "%", "_"]
+)
 def test_search_with_hostile_text_is_a_clear_empty_result(client, text):
     ToolFactory(name="Survivor")
     response = client.get("/tools/", {"q": text})
     assert response.status_code == 200
     assert names(response) == []
-    assert "No tool matches" in response.content.decode()
+    html = response.content.decode()
+    assert "No tool matches" in html or "try a word from the tool's name" in html
     assert Tool.objects.filter(name="Survivor").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("🚀", ["Launch 🚀 Pad"]),
+        ("++", ["C++ Helper"]),
+        ("?!", ["Why?! Bot"]),
+        (" 🚀 ", ["Launch 🚀 Pad"]),
+    ],
+)
+def test_a_search_with_no_word_in_it_finds_names_that_hold_it(client, text, found):
+    for name in ["Launch 🚀 Pad", "C++ Helper", "Why?! Bot", "Plain"]:
+        ToolFactory(name=name)
+    assert names(client.get("/tools/", {"q": text})) == found
+
+
+def test_a_search_with_no_word_in_it_finds_vendors_and_taglines_too(client):
+    ToolFactory(name="Alpha", vendor="Ω/Σ Labs")
+    ToolFactory(name="Beta", tagline="Teams who ♥ open weights")
+    assert names(client.get("/tools/", {"q": "♥"})) == ["Beta"]
+    assert names(client.get("/tools/", {"q": "/"})) == ["Alpha"]
+
+
+@pytest.mark.parametrize("text", ["🙂", "!!!", "…", "🤖🤖"])
+def test_a_search_with_no_word_that_finds_nothing_suggests_a_word(client, text):
+    ToolFactory(name="Survivor")
+    response = client.get("/tools/", {"q": text})
+    html = response.content.decode()
+    assert names(response) == []
+    assert f"No tool's name, vendor or “best for” line holds “{text}”" in html
+    assert "try a word from the tool's name" in html
+    assert "No tool matches" not in html
+    fragment = client.get("/tools/", {"q": text}, headers={"HX-Request": "true"})
+    assert "try a word from the tool's name" in fragment.content.decode()
 
 
 def test_search_results_as_you_type_come_back_as_a_fragment(client):
@@ -189,3 +229,21 @@ def test_catalogue_query_count_does_not_grow_with_tools(client, django_assert_nu
         ToolFactory()
     with django_assert_num_queries(3):
         client.get("/tools/?q=tool&pricing=free&panel=awaiting&min_votes=0&sort=newest")
+
+
+HEADER_SEARCH = re.compile(
+    r'<header class="site-header">.*?<form class="site-search" role="search"[^>]*'
+    r'method="get" action="/tools/">\s*<label class="visually-hidden" for="site-search">'
+    r'Find a tool</label>\s*<input type="search" id="site-search" name="q"',
+    re.S,
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/compare/", "/tools/", "/top/", "/panel/", "/categories/", "/bookmarks/",
+     "/newsletter/", "/accounts/login/", "/no-such-page/"],
+)  # fmt: skip
+def test_every_page_has_a_search_box_in_its_header(client, path):
+    response = client.get(path)
+    assert HEADER_SEARCH.search(response.content.decode()), path

@@ -91,3 +91,102 @@ def test_rankings_page_per_category(client, settings, django_assert_num_queries)
         "Video 70",
     ]
     assert "Where the panel and the crowd disagree" in response.content.decode()
+
+
+def reviewed(name: str, seats, *, score: int, call: str = "ship") -> Tool:
+    tool = ToolFactory(name=name)
+    for seat in seats:
+        ReviewFactory(tool=tool, persona=seat, score=score, call=call)
+    return tool
+
+
+def test_panel_rankings_count_only_tools_every_seat_has_reviewed(client, panel):
+    reviewed("Half heard", panel[:2], score=99)
+    reviewed("Fully heard", panel, score=70)
+    reviewed("Three of four", panel[:3], score=95)
+    assert [t.name for t in Tool.objects.top_by_panel()] == ["Fully heard"]
+    for url in ["/", "/top/"]:
+        response = client.get(url)
+        assert [t.name for t in response.context["top_panel"]] == ["Fully heard"]
+        assert "Only tools every seat on the panel has reviewed." in response.content.decode()
+    by_category = response.context["by_category"]
+    assert all(t.name == "Fully heard" for shelf in by_category.values() for t in shelf["panel"])
+
+
+def test_an_empty_panel_ranking_says_it_waits_for_every_seat(client, panel):
+    reviewed("Half heard", panel[:2], score=99)
+    html = client.get("/").content.decode()
+    assert "No tool has a review from every seat on the panel yet." in html
+
+
+def test_seating_retiring_and_removing_seats_moves_who_has_a_full_panel(panel):
+    from reviews.services import persona_save, personas_delete
+
+    tool = reviewed("Heard by all four", panel, score=80)
+    assert Tool.objects.with_full_panel().filter(pk=tool.pk).exists()
+    newcomer = persona_save(persona=PersonaFactory.build(name="Newcomer", slug="newcomer"))
+    assert not Tool.objects.with_full_panel().exists()  # a fifth seat has not spoken yet
+    newcomer.is_active = False
+    persona_save(persona=newcomer)
+    assert Tool.objects.with_full_panel().filter(pk=tool.pk).exists()
+    newcomer.is_active = True
+    persona_save(persona=newcomer)
+    assert not Tool.objects.with_full_panel().exists()
+    personas_delete(personas=type(newcomer).objects.filter(pk=newcomer.pk))
+    assert Tool.objects.with_full_panel().filter(pk=tool.pk).exists()
+
+
+def test_recount_repairs_a_stale_full_panel_flag(panel):
+    from reviews.services import panel_recount
+
+    tool = reviewed("Two of four", panel[:2], score=80)
+    Tool.objects.filter(pk=tool.pk).update(panel_full=True)
+    panel_recount()
+    assert not Tool.objects.get(pk=tool.pk).panel_full
+
+
+def test_a_community_ranking_with_votes_below_the_minimum_says_not_enough_yet(client, settings):
+    settings.RANKING_MIN_VOTES = 10
+    with_votes(ToolFactory(name="Three votes"), 2, 1)
+    for url in ["/", "/top/"]:
+        response = client.get(url)
+        html = response.content.decode()
+        assert list(response.context["top_community"]) == []
+        assert "Not enough votes yet (10 needed). Sign in and vote on a tool." in html
+        assert "No community votes yet" not in html
+    by_category = response.context["by_category"]
+    [shelf] = by_category.values()
+    assert list(shelf["community"]) == []
+    assert shelf["community"].empty == "Not enough votes yet (10 needed)"
+
+
+def test_a_community_ranking_without_any_votes_says_so(client, settings):
+    settings.RANKING_MIN_VOTES = 10
+    ToolFactory(name="Unvoted")
+    for url in ["/", "/top/"]:
+        html = client.get(url).content.decode()
+        assert "No community votes yet. Sign in and vote on a tool." in html
+        assert "Not enough votes yet" not in html
+
+
+def test_the_community_ranking_leaves_out_tools_short_of_the_minimum(client, settings):
+    settings.RANKING_MIN_VOTES = 10
+    with_votes(ToolFactory(name="Nine, all ship"), 9, 0)
+    with_votes(ToolFactory(name="Ten"), 6, 4)
+    with_votes(ToolFactory(name="Eleven"), 10, 1)
+    for url in ["/", "/top/"]:
+        ranking = client.get(url).context["top_community"]
+        assert [t.name for t in ranking] == ["Eleven", "Ten"]
+        assert ranking.rule == "Only tools with at least 10 community votes."
+
+
+def test_the_rankings_are_served_by_their_indexes(panel, settings):
+    from django.db import connection, transaction
+
+    settings.RANKING_MIN_VOTES = 10
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        assert "tool_full_panel_rank" in Tool.objects.top_by_panel()[:10].explain()
+        plan = Tool.objects.top_by_community_and_nearest(limit=10).explain()
+        assert plan.count("tool_community_rank") == 2, plan

@@ -22,6 +22,9 @@ random counts up to ten million ships and ten million skips. "Agree" means, rule
   mean score, community ship %), or wilson_lower_bound().
 - top_by_panel against pick(): no tool ranks above one that pick() prefers, whatever the
   number of reviews.
+
+Every grid row with reviews is one whose whole panel reviewed it (``panel_full``), so the
+panel rules here see every reviewed row.
 """
 
 import copy
@@ -91,6 +94,9 @@ def make_tools(category, counts: Iterable[Sequence[int]]) -> None:
         tool.name, tool.slug = name, f"{category.slug}-{n}"
         for counter, value in zip(COUNTERS, values, strict=True):
             setattr(tool, counter, value)
+        # A row with reviews stands for a tool its whole panel reviewed, as many seats as
+        # reviews: the rankings count only those (tests/tools/test_rankings.py checks that).
+        tool.panel_full = tool.panel_ships + tool.panel_skips > 0
         tools.append(tool)
     Tool.objects.bulk_create(tools)
 
