@@ -78,7 +78,7 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     assert page.evaluate("window.notReloaded") is True  # all of it in place, no reload
 
     page.locator(".account-menu summary").click()
-    page.get_by_role("link", name="Bookmarks").click()
+    page.locator(".account-menu").get_by_role("link", name="Bookmarks", exact=True).click()
     expect(page.get_by_role("heading", name="Tools you saved")).to_be_visible()
     expect(page.locator("#tool-alpha-model")).to_be_visible()
     expect(page.locator("#tool-beta-model")).to_have_count(0)
@@ -158,6 +158,6 @@ def test_quick_bookmarks_by_a_new_signed_out_reader_all_count(page: Page, transa
         held.clear()
     for slug in slugs:
         expect(page.locator(f"#bookmark-{slug}-button")).to_have_attribute("aria-pressed", "true")
-    page.get_by_role("link", name="Bookmarks").click()
+    page.get_by_role("link", name="Bookmarks", exact=True).click()
     for slug in slugs:
         expect(page.locator(f"#tool-{slug}")).to_be_visible()
