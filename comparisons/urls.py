@@ -9,7 +9,13 @@ urlpatterns = [
     path("compare/", views.comparison_list, name="comparison-list"),
     path("compare/pick/", views.compare_pick, name="compare-pick"),  # before the pairs' slugs
     path("compare/<slug:slug>/", views.comparison_detail, name="comparison-detail"),
+    path(
+        "compare/<slug:slug>/share.png",
+        views.comparison_share_image,
+        name="comparison-share-image",
+    ),
     path("tools/<slug:slug>/", views.tool_detail, name="tool-detail"),
+    path("tools/<slug:slug>/share.png", views.tool_share_image, name="tool-share-image"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
     path("feeds/comparisons/", feeds.ComparisonFeed(), name="feed"),
     path(

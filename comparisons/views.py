@@ -5,16 +5,19 @@ page: those show the panel's scorecard (reviews) and the comparisons a tool is i
 live here, above both, rather than in tools/.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from comparisons import structured_data
+from comparisons import share, structured_data
 from comparisons.forms import CompareForm, Picker, PickForm, Slot, slot_label
 from comparisons.models import Comparison, pair_slug
 from comparisons.sidebyside import pair_resolve, side_by_side, slug_splits
+from core import shareimage
 from core.errors import problem
 from core.http import HtmxHttpRequest
 from core.pagecache import VOTES, cached_for_readers, on_votes, tool_votes
@@ -145,6 +148,7 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "structured_data": structured_data.comparison_page(
                 pair.title, request.path, sbs.tools, sbs.rows
             ),
+            "share_card": share.comparison_card(sbs),
         },
     )
 
@@ -165,6 +169,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tools": [tool],
             "rows": rows,
             "structured_data": structured_data.tool_page(tool, rows),
+            "share_card": share.tool_card(tool, rows),
             "comparisons": comparisons,
             "picker": Picker.starting(fixed=tool),
         },
@@ -187,3 +192,34 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "comparisons": comparisons.newest_first()[:12],
         },
     )
+
+
+def _share_image(request: HttpRequest, card: shareimage.ShareCard, tools) -> HttpResponse:
+    """The card as a PNG, or 304 when the reader's copy shows the same: the ETag is the
+    card's text, so the image is drawn only when a verdict, a score or the pick moved.
+    Shared caches may keep it unless it shows a draft, which only editors may see."""
+    response = get_conditional_response(request, etag=card.etag)
+    if response is None:
+        response = HttpResponse(shareimage.draw(card), content_type="image/png")
+    response["ETag"] = card.etag
+    who = "public" if all(tool.is_live for tool in tools) else "private"
+    patch_cache_control(response, **{who: True}, max_age=settings.SHARE_IMAGE_MAX_AGE)
+    return response
+
+
+@require_safe
+def comparison_share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The comparison's preview card: both names, their verdicts and the pick."""
+    pair = pair_resolve(slug=slug, user=request.user)
+    if slug != pair.slug:
+        return redirect("comparisons:comparison-share-image", pair.slug, permanent=True)
+    return _share_image(request, share.comparison_card(side_by_side(pair.tools)), pair.tools)
+
+
+@require_safe
+@follows_tool_renames
+def tool_share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The tool's preview card: its panel and community verdicts and each seat's score."""
+    tools = Tool.objects.visible_to(request.user).with_category()
+    tool = get_object_or_404(tools, slug=slug)
+    return _share_image(request, share.tool_card(tool, scorecard([tool])), [tool])

@@ -216,6 +216,12 @@ PAGE_SIZE = 12
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off: every page rendered (benchmarks)
 
+# Share images (og:image, core/shareimage.py): DejaVu from Debian's fonts-dejavu-core, and
+# how long link-preview fetchers and proxies may keep one before asking again (they send
+# its ETag, and get a 304 while nothing on it changed).
+SHARE_IMAGE_FONT_DIR = env_str("SHARE_IMAGE_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+SHARE_IMAGE_MAX_AGE = env_int("SHARE_IMAGE_MAX_AGE", 3600)
+
 # Rate limits live in the cache; while Redis is down they let requests through rather
 # than lock everyone out (documented in SECURITY.md).
 RATELIMIT_FAIL_OPEN = True

@@ -36,6 +36,8 @@ def arguments(names: dict) -> dict[str, list]:
     return {
         "comparisons:comparison-detail": [names["comparison"]],
         "comparisons:tool-detail": [names["tool"]],
+        "comparisons:comparison-share-image": [names["comparison"]],
+        "comparisons:tool-share-image": [names["tool"]],
         "comparisons:category-detail": [names["category"]],
         "comparisons:category-feed": [names["category"]],
         "reviews:persona-detail": [names["persona"]],

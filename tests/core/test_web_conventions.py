@@ -68,7 +68,7 @@ def test_pages_have_canonical_title_description_and_social_cards(client, demo, s
     assert "<title>SmolVLM2 Turbo vs Mistral 8x22B v2: which one should you ship with?" in html
     assert '<meta name="description" content="' in html
     assert '<meta property="og:title" content="SmolVLM2 Turbo vs Mistral 8x22B v2' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
 def test_sitemap_lists_every_published_tool_and_comparison(client, demo, settings):
