@@ -9,7 +9,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from core import pagecache
 from reviews.models import Call, Persona, PersonaSlug, Review, Vote
 from tools.models import Tool
-from tools.renames import old_slug_keep, slug_stored
+from tools.renames import renamable_save
 
 CLEAR = "clear"
 VOTE_VALUES = (*Call.values, CLEAR)
@@ -79,11 +79,8 @@ def persona_save(*, persona: Persona) -> Persona:
     """Save a seat. Seating, retiring or adding one changes which reviews count and which
     tools the whole panel has reviewed, on every tool; a changed slug is kept, so its old
     addresses redirect."""
-    persona.full_clean()
     was_active = Persona.objects.filter(pk=persona.pk).values_list("is_active", flat=True).first()
-    before = slug_stored(persona)
-    persona.save()
-    old_slug_keep(PersonaSlug, before=before, persona=persona)
+    renamable_save(persona, old_slugs=PersonaSlug)
     if was_active != persona.is_active and (was_active is not None or persona.is_active):
         panel_recount()
     return persona

@@ -16,21 +16,25 @@ from django.urls import reverse
 from tools.models import Category, OldSlug, Tool
 
 
-def slug_stored(row: Model) -> str | None:
+def _slug_stored(row: Model) -> str | None:
     """The slug the database holds for ``row``: its address until the save under way."""
     if row.pk is None:
         return None
     return type(row).objects.filter(pk=row.pk).values_list("slug", flat=True).first()
 
 
-def old_slug_keep(old_slugs: type[OldSlug], *, before: str | None, **owner: Model) -> None:
-    """For a save service, once saved: keep ``before`` (``slug_stored`` read before saving)
-    as an old slug of the owner when the save changed the slug, so its old addresses still
-    lead to it; a slug given back is no longer an old one."""
-    [row] = owner.values()
+def renamable_save(row: Model, *, old_slugs: type[OldSlug]) -> Model:
+    """For a save service: validate and save ``row``, and when that changes its slug, keep
+    the one it had in ``old_slugs`` so its old addresses still lead to it. A slug given
+    back is no longer an old one."""
+    [owner] = [f.name for f in old_slugs._meta.fields if f.related_model is type(row)]
+    row.full_clean()
+    before = _slug_stored(row)
+    row.save()
     if before is not None and before != row.slug:
-        old_slugs.objects.update_or_create(slug=before, defaults=owner)
-    old_slugs.objects.filter(slug=row.slug, **owner).delete()
+        old_slugs.objects.update_or_create(slug=before, defaults={owner: row})
+    old_slugs.objects.filter(slug=row.slug, **{owner: row}).delete()
+    return row
 
 
 # (request, old slug) -> the current slug, or None when no row had that slug.

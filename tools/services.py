@@ -10,17 +10,13 @@ from django.utils import timezone
 
 from core.pagecache import CONTENT, invalidates
 from tools.models import Bookmark, Category, CategorySlug, Tool, ToolSlug
-from tools.renames import old_slug_keep, slug_stored
+from tools.renames import renamable_save
 
 
 @invalidates(CONTENT)
 def tool_save(*, tool: Tool) -> Tool:
     """Save an editor's tool; a changed slug is kept, so its old addresses redirect."""
-    tool.full_clean()
-    before = slug_stored(tool)
-    tool.save()
-    old_slug_keep(ToolSlug, before=before, tool=tool)
-    return tool
+    return renamable_save(tool, old_slugs=ToolSlug)
 
 
 @invalidates(CONTENT)
@@ -43,11 +39,7 @@ def tools_unpublish(*, tools: QuerySet[Tool]) -> int:
 @invalidates(CONTENT)
 def category_save(*, category: Category) -> Category:
     """Save an editor's category; a changed slug is kept, so its old addresses redirect."""
-    category.full_clean()
-    before = slug_stored(category)
-    category.save()
-    old_slug_keep(CategorySlug, before=before, category=category)
-    return category
+    return renamable_save(category, old_slugs=CategorySlug)
 
 
 @invalidates(CONTENT)
