@@ -9,7 +9,6 @@ readers get. Every rule runs, the best-practice ones too (heading order, landmar
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from newsletter.links import confirm_url
@@ -25,12 +24,6 @@ def axe_source() -> str:
     if not AXE.exists():
         pytest.fail("axe-core is missing from node_modules: run `make node` (npm ci)")
     return AXE.read_text()
-
-
-@pytest.fixture
-def demo_site(site, transactional_db):
-    call_command("load_demo", verbosity=0)
-    return site
 
 
 @pytest.fixture(params=THEMES)

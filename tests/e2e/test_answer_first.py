@@ -4,7 +4,6 @@ on a phone, and a vote that changes it changes it in place, lead marks included.
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, expect
 
 from tests.factories import PASSWORD, ToolFactory, UserFactory, VoteFactory
@@ -12,12 +11,6 @@ from tests.factories import PASSWORD, ToolFactory, UserFactory, VoteFactory
 COMPARISON = "/compare/smolvlm2-turbo-vs-mistral-8x22b-v2/"
 FOUR_TOOLS = "/compare/?tools=smolvlm2-turbo,mistral-8x22b-v2,claude-code,cursor"
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
-
-
-@pytest.fixture
-def demo_site(site, transactional_db):
-    call_command("load_demo", verbosity=0)
-    return site
 
 
 @pytest.mark.parametrize("path", [COMPARISON, FOUR_TOOLS])

@@ -4,40 +4,11 @@ search box on every page, and the compare picker."""
 import re
 
 import pytest
-from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-PHONE = {"width": 360, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
+from tests.e2e.sizes import DESKTOP, PHONE
+
 STATUS_400 = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
-
-
-@pytest.fixture
-def demo_site(site, transactional_db):
-    call_command("load_demo", verbosity=0)
-    return site
-
-
-@pytest.fixture
-def open_page(browser: Browser, demo_site, browser_errors):
-    """A page at ``viewport``, with or without JavaScript, failing on any browser error."""
-    contexts = []
-
-    def open_(viewport: dict, *, javascript: bool = True) -> Page:
-        context = browser.new_context(
-            base_url=demo_site, viewport=viewport, java_script_enabled=javascript
-        )
-        context.set_default_timeout(5_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and browser_errors.append(m.text))
-        page.on("pageerror", lambda error: browser_errors.append(str(error)))
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert browser_errors == [], f"the browser logged errors: {browser_errors}"
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -4,42 +4,13 @@ README shows, taken of the demo comparison each time the suite runs."""
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
+
+from tests.e2e.sizes import DESKTOP, PHONE
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 COMPARISON = "/compare/smolvlm2-turbo-vs-mistral-8x22b-v2/"
 FOUR_TOOLS = "/compare/?tools=smolvlm2-turbo,mistral-8x22b-v2,claude-code,cursor"
-PHONE = {"width": 360, "height": 800}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def demo_site(site, transactional_db):
-    call_command("load_demo", verbosity=0)
-    return site
-
-
-@pytest.fixture
-def open_page(browser: Browser, demo_site, browser_errors):
-    """Pages at a given size and colour scheme, failing on any browser error like ``page``."""
-    contexts = []
-
-    def open_(viewport: dict, color_scheme: str = "light") -> Page:
-        context = browser.new_context(
-            base_url=demo_site, viewport=viewport, color_scheme=color_scheme
-        )
-        context.set_default_timeout(5_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and browser_errors.append(m.text))
-        page.on("pageerror", lambda error: browser_errors.append(str(error)))
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert browser_errors == [], f"the browser logged errors: {browser_errors}"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
