@@ -1,5 +1,6 @@
 import re
 
+import pghistory
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
@@ -80,6 +81,13 @@ class Comparison(Publishable, CleanText, models.Model):
     published_at = models.DateTimeField(null=True, blank=True, help_text=PUBLISHED_AT_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The pick as last recorded (comparisons.services.picks_record), and since when it has
+    # stood: the winner (None: too close to call) and its reason, when it last changed.
+    pick_winner = models.ForeignKey(
+        Tool, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    pick_reason = models.CharField(max_length=300, blank=True, db_default="", editable=False)
+    pick_since = models.DateTimeField(null=True, editable=False)
 
     objects = ComparisonQuerySet.as_manager()
 
@@ -134,3 +142,16 @@ class Comparison(Publishable, CleanText, models.Model):
 
 def pair_slug(first: str, second: str) -> str:
     return f"{first}-vs-{second}"
+
+
+# The pick's history (pghistory, as tools.models explains): a snapshot each time the pick
+# is recorded anew, so the diff between two says what it was and what it became.
+COMPARISON_HISTORY_FIELDS = ["tool_a", "tool_b", "pick_winner", "pick_reason", "pick_since"]
+ComparisonEvent = pghistory.create_event_model(
+    Comparison,
+    pghistory.UpdateEvent("pick-changed", condition=pghistory.AnyChange("pick_since")),
+    fields=COMPARISON_HISTORY_FIELDS,
+    model_name="ComparisonEvent",
+    append_only=True,
+    abstract=False,
+)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from comparisons import feeds, views
-from tools.renames import follows_category_renames
+from tools.renames import follows_category_renames, follows_tool_renames
 
 app_name = "comparisons"
 urlpatterns = [
@@ -17,7 +17,15 @@ urlpatterns = [
     path("tools/<slug:slug>/", views.tool_detail, name="tool-detail"),
     path("tools/<slug:slug>/share.png", views.tool_share_image, name="tool-share-image"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
+    path("moved/", views.moved, name="moved"),
+    path("corrections/", views.corrections, name="corrections"),
     path("feeds/comparisons/", feeds.ComparisonFeed(), name="feed"),
+    path("feeds/moved/", feeds.MovedFeed(), name="moved-feed"),
+    path(
+        "feeds/tools/<slug:slug>/history/",
+        follows_tool_renames(feeds.ToolHistoryFeed()),
+        name="tool-history-feed",
+    ),
     path(
         "feeds/categories/<slug:slug>/",
         follows_category_renames(feeds.CategoryComparisonFeed()),

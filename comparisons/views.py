@@ -15,13 +15,16 @@ from django.views.decorators.vary import vary_on_headers
 
 from comparisons import share, structured_data
 from comparisons.forms import CompareForm, Picker, PickForm, Slot, slot_label
+from comparisons.history import pair_history
 from comparisons.models import Comparison, pair_slug
+from comparisons.moved import week_moved
 from comparisons.sidebyside import pair_resolve, side_by_side, slug_splits
 from core import shareimage
 from core.errors import problem
 from core.http import HtmxHttpRequest
 from core.pagecache import VOTES, cached_for_readers, on_votes, tool_votes
 from core.paging import paginate
+from reviews import history
 from reviews.scorecard import scorecard
 from tools.bookmarks import for_reader, reader_bookmarks
 from tools.models import Category, Tool
@@ -149,6 +152,7 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 pair.title, request.path, sbs.tools, sbs.rows
             ),
             "share_card": share.comparison_card(sbs),
+            "history": None if refresh else pair_history(pair, sbs.rows),
         },
     )
 
@@ -170,6 +174,8 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "structured_data": structured_data.tool_page(tool, rows),
             "share_card": share.tool_card(tool, rows),
+            "history": history.tool_history(tool, personas=[row.persona for row in rows]),
+            "timeline": history.tool_timeline(tool),
             "comparisons": comparisons,
             "picker": Picker.starting(fixed=tool),
         },
@@ -223,3 +229,17 @@ def tool_share_image(request: HttpRequest, slug: str) -> HttpResponse:
     tools = Tool.objects.visible_to(request.user).with_category()
     tool = get_object_or_404(tools, slug=slug)
     return _share_image(request, share.tool_card(tool, scorecard([tool])), [tool])
+
+
+@require_safe
+@cached_for_readers(depends=on_votes)
+def moved(request: HttpRequest) -> HttpResponse:
+    """What moved this week: a vote can flip a call or a pick, so it depends on votes."""
+    return render(request, "comparisons/moved.html", {"moved": week_moved()})
+
+
+@require_safe
+@cached_for_readers()
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Every change an editor marked as fixing an error, newest first."""
+    return render(request, "comparisons/corrections.html", {"changes": history.corrections()})

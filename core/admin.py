@@ -1,8 +1,11 @@
 """What every editors' page shares: writes go through the owning app's services, and
 related rows are named so that two of one name read apart."""
 
+import contextlib
 from collections.abc import Callable
 
+import pghistory
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
@@ -29,6 +32,47 @@ class ThroughServices:
 
     def delete_queryset(self, request, queryset) -> None:
         type(self).delete_service(queryset)
+
+
+CORRECTION_NOTE = "correction_note"
+
+
+class MarksCorrections:
+    """A ModelAdmin mixin: the change form of an existing row gets a "Correction" field.
+    When an editor fills it in, every change the save makes (the inline rows' too) goes into
+    the history as a correction with that note (pghistory's context), which readers see on
+    the Corrections page and in the row's History."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # a new row corrects nothing
+            return fieldsets
+        note = {
+            "fields": [CORRECTION_NOTE],
+            "description": "Fill this in only when the change fixes an error: readers see "
+            "the note beside the change, on the Corrections page.",
+        }
+        return [*fieldsets, ("Correction", note)]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:
+            field = forms.CharField(
+                label="What this corrects",
+                required=False,
+                max_length=300,
+                help_text="One line, such as “The Skeptic's score was entered as 26, not 62.”",
+            )
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(base.__name__, (base,), {CORRECTION_NOTE: field})
+        return super().get_form(request, obj, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        note = ""
+        if request.method == "POST" and object_id:
+            note = " ".join(request.POST.get(CORRECTION_NOTE, "").split())[:300]
+        marking = pghistory.context(correction=note) if note else contextlib.nullcontext()
+        with marking:
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 def related_label(site: admin.AdminSite, model: type[Model]) -> Callable[[Model], str] | None:

@@ -5,6 +5,7 @@ positions are pixels. The SVG has no viewBox to scale, so its text stays the siz
 stylesheet gives it on a 360 px phone and on a wide screen alike, and only the bars stretch.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -119,3 +120,41 @@ def score_histogram(counts: list[int], height: int = HISTOGRAM_HEIGHT) -> Chart:
 
 def band_label(band: int) -> str:
     return "90–100" if band == 9 else f"{band * 10}–{band * 10 + 9}"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Two ship rates over time, as SVG polyline points in a 100 × 100 box (x: time, y: 100
+    less the rate), for an SVG that stretches the box to its width."""
+
+    panel: str
+    community: str
+    start: dt.date
+    end: dt.date
+    summary: str
+
+
+def _points(days, values) -> str:
+    pairs = zip(days, values, strict=True)
+    return " ".join(f"{x:.1f},{100 - v:.1f}" for x, v in pairs if v is not None)
+
+
+def timeline(points: list[tuple[dt.date, int | None, int | None]]) -> Timeline | None:
+    """``points``: (day, panel %, community %), oldest first. None with fewer than two days."""
+    if len(points) < 2:
+        return None
+    first, last = points[0][0], points[-1][0]
+    span = max((last - first).days, 1)
+    xs = [100 * (day - first).days / span for day, _, _ in points]
+    panel = [p for _, p, _ in points]
+    community = [c for _, _, c in points]
+
+    def said(name: str, values) -> str:
+        known = [v for v in values if v is not None]
+        return f"{name} {known[0]}% to {known[-1]}%" if known else f"{name}: no figure yet"
+
+    summary = (
+        f"Ship rates from {first:%-d %b %Y} to {last:%-d %b %Y}: "
+        f"{said('panel', panel)}, {said('community', community)}."
+    )
+    return Timeline(_points(xs, panel), _points(xs, community), first, last, summary)

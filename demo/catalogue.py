@@ -10,11 +10,13 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import pgtrigger
 from django.db import transaction
 from django.db.models import Model
 
 from comparisons.models import Comparison
 from comparisons.services import comparison_save
+from demo.history import demo_history_write
 from demo.votes import demo_votes_load
 from reviews.models import Persona, Review
 from reviews.services import persona_save, review_save
@@ -57,7 +59,17 @@ def _upsert(model: type[Model], counts: Counter, lookup: dict, values: dict) -> 
 
 @transaction.atomic
 def demo_load(*, path: Path = DEMO_FILE) -> Counter:
-    """Load (or refresh) the demo data; return how many rows were created, updated, unchanged."""
+    """Load (or refresh) the demo data; return how many rows were created, updated, unchanged.
+
+    The history's triggers are held off meanwhile: the demo's past is written, dated, by
+    ``demo.history`` instead of a whole catalogue appearing in it at once, today."""
+    with pgtrigger.ignore():
+        counts = _rows_load(path)
+        demo_history_write()
+    return counts
+
+
+def _rows_load(path: Path) -> Counter:
     data = json.loads(path.read_text(encoding="utf-8"))
     counts: Counter = Counter()
 

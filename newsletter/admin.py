@@ -24,7 +24,7 @@ from newsletter.editions import (
     edition_key,
     edition_key_free,
 )
-from newsletter.emails import EditionContent, edition_contents, edition_message
+from newsletter.emails import EditionContent, edition_contents, edition_message, edition_moved
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.services import (
     edition_pause,
@@ -315,6 +315,7 @@ class EditionAdmin(admin.ModelAdmin):
             "title": f"Send “{edition.subject}”",
             "edition": edition,
             "items": edition_contents(edition),
+            "moved": edition_moved(edition),
             "recipients": Subscriber.objects.active().count(),
             "problem": problem,
         }

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from comparisons.models import Comparison
+from comparisons.moved import week_moved
 from newsletter.models import Delivery, Edition, Subscriber
-from newsletter.snapshots import edition_items, snapshot_dump
+from newsletter.snapshots import edition_items, moved_lines, snapshot_dump
 
 
 class EditionStateError(Exception):
@@ -105,7 +106,8 @@ def edition_begin(*, edition: Edition, recipients: int | None = None) -> Edition
             raise EditionStateError("Only a draft edition can be sent.")
         comparisons = edition.comparisons.published().with_tools().newest_first()
         now = timezone.now()
-        edition.snapshot = snapshot_dump(edition_items(comparisons), taken_at=now)
+        moved = moved_lines(week_moved(end=now).lines)
+        edition.snapshot = snapshot_dump(edition_items(comparisons), taken_at=now, moved=moved)
         subscribers = Subscriber.objects.active().order_by("pk").values_list("pk", flat=True)
         for batch in batched(subscribers.iterator(chunk_size=2000), 2000):
             Delivery.objects.bulk_create(

@@ -12,10 +12,18 @@ import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from comparisons.moved import week_moved
 from core.mail import EmailMultiAlternatives
 from newsletter import links
 from newsletter.models import Edition, Subscriber
-from newsletter.snapshots import EditionItem, edition_items, snapshot_load
+from newsletter.snapshots import (
+    EditionItem,
+    MovedLine,
+    edition_items,
+    moved_lines,
+    snapshot_load,
+    snapshot_moved,
+)
 
 _inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
 
@@ -51,6 +59,13 @@ def edition_contents(edition: Edition) -> list[EditionItem]:
     return edition_items(edition.comparisons.published().with_tools().newest_first())
 
 
+def edition_moved(edition: Edition) -> list[MovedLine]:
+    """The edition's "What moved this week": as sent, or, for a draft, as it stands."""
+    if edition.snapshot is not None:
+        return snapshot_moved(edition.snapshot)
+    return moved_lines(week_moved().lines)
+
+
 # Stands in for each reader's unsubscribe link in the edition rendered once for everyone.
 _UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/placeholder-3f9c2e71/"
 
@@ -62,14 +77,19 @@ class EditionContent:
 
     edition: Edition
     items: list[EditionItem]
+    moved: list[MovedLine]
     url: str
     text: str = ""
     html: str = ""
 
     @classmethod
     def load(cls, edition: Edition) -> "EditionContent":
-        items = edition_contents(edition)
-        content = cls(edition=edition, items=items, url=links.edition_url(edition))
+        content = cls(
+            edition=edition,
+            items=edition_contents(edition),
+            moved=edition_moved(edition),
+            url=links.edition_url(edition),
+        )
         text, html = _render(
             "newsletter/email/edition",
             {
@@ -82,7 +102,12 @@ class EditionContent:
 
     @property
     def context(self) -> dict:
-        return {"edition": self.edition, "items": self.items, "web_url": self.url}
+        return {
+            "edition": self.edition,
+            "items": self.items,
+            "moved": self.moved,
+            "web_url": self.url,
+        }
 
     def for_reader(self, unsubscribe_url: str) -> tuple[str, str]:
         """The text and HTML parts with this reader's unsubscribe link.

@@ -22,7 +22,7 @@ from comparisons.models import pair_slug
 from core.scoring import Candidate, community_verdict, panel_verdict, pick
 from newsletter import links
 
-VERSION = 1  # of the stored layout; a later layout reads this one too
+VERSION = 2  # of the stored layout (2 added "moved"); a later layout reads the earlier ones
 
 
 @dataclass(frozen=True)
@@ -101,16 +101,47 @@ def _item(comparison) -> EditionItem:
     )
 
 
-def snapshot_dump(items: list[EditionItem], *, taken_at: dt.datetime) -> dict:
+@dataclass(frozen=True)
+class MovedLine:
+    """One line of the edition's "What moved this week" (comparisons.moved), as sent."""
+
+    text: str
+    path: str
+    correction: str = ""
+    tool_id: int | None = None  # what it links to, so the archive can unlink what is gone
+    comparison_id: int | None = None
+
+    @property
+    def url(self) -> str:
+        return links.absolute(self.path)
+
+
+def moved_lines(lines: Iterable) -> list[MovedLine]:
+    """comparisons.moved's lines as the edition keeps them."""
+    return [
+        MovedLine(line.text, line.path, line.correction, line.tool_id, line.comparison_id)
+        for line in lines
+    ]
+
+
+def snapshot_dump(
+    items: list[EditionItem], *, taken_at: dt.datetime, moved: Iterable[MovedLine] = ()
+) -> dict:
     return {
         "version": VERSION,
         "taken_at": taken_at.isoformat(),
         "items": [asdict(item) for item in items],
+        "moved": [asdict(line) for line in moved],
     }
 
 
 def snapshot_load(snapshot: dict) -> list[EditionItem]:
     return [EditionItem.from_json(item) for item in snapshot["items"]]
+
+
+def snapshot_moved(snapshot: dict) -> list[MovedLine]:
+    """The edition's "What moved" lines (none in editions sent before it had the section)."""
+    return [MovedLine(**line) for line in snapshot.get("moved", [])]
 
 
 def snapshot_taken_at(snapshot: dict) -> dt.datetime:

@@ -12,7 +12,7 @@ from django_ratelimit.decorators import ratelimit
 from comparisons.models import Comparison
 from core.paging import paginate
 from newsletter import links
-from newsletter.emails import edition_contents
+from newsletter.emails import edition_contents, edition_moved
 from newsletter.forms import SubscribeForm
 from newsletter.models import Edition, Subscriber
 from newsletter.services import (
@@ -21,7 +21,8 @@ from newsletter.services import (
     subscriber_subscribe,
     subscriber_unsubscribe,
 )
-from newsletter.snapshots import snapshot_taken_at
+from newsletter.snapshots import MovedLine, snapshot_taken_at
+from tools.models import Tool
 
 PLACES = {"box", "footer", "page"}  # where a subscribe form sits; its answer fits there
 
@@ -120,6 +121,23 @@ def archive(request: HttpRequest) -> HttpResponse:
     return render(request, "newsletter/archive.html", paginate(request, editions))
 
 
+def _still_up(lines: list[MovedLine]) -> list[tuple[MovedLine, bool]]:
+    """Each "What moved" line, and whether what it links to is still on the site."""
+    tools = Tool.objects.published().filter(pk__in=[line.tool_id for line in lines])
+    comparisons = Comparison.objects.published()
+    comparisons = comparisons.filter(pk__in=[line.comparison_id for line in lines])
+    up_tools = set(tools.values_list("pk", flat=True))
+    up_comparisons = set(comparisons.values_list("pk", flat=True))
+    return [
+        (
+            line,
+            (line.tool_id is None or line.tool_id in up_tools)
+            and (line.comparison_id is None or line.comparison_id in up_comparisons),
+        )
+        for line in lines
+    ]
+
+
 @require_safe
 def edition_detail(request: HttpRequest, key: str) -> HttpResponse:
     """The edition as it went out; a comparison taken down since keeps its place, unlinked."""
@@ -130,6 +148,7 @@ def edition_detail(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "edition": edition,
         "items": [(i, i.comparison_id in on_site) for i in items],
+        "moved": _still_up(edition_moved(edition)),
         "frozen_on": edition.snapshot and snapshot_taken_at(edition.snapshot),
     }
     return render(request, "newsletter/edition.html", context)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 
-from core.admin import Desk, RelatedLabels, ThroughServices
+from core.admin import Desk, MarksCorrections, RelatedLabels, ThroughServices
 from reviews.models import SCORE_RANGE, Persona, Review, Vote
 from reviews.services import (
     persona_save,
@@ -17,7 +17,7 @@ from tools.models import Tool
 
 
 @admin.register(Persona)
-class PersonaAdmin(Desk, ThroughServices, admin.ModelAdmin):
+class PersonaAdmin(MarksCorrections, Desk, ThroughServices, admin.ModelAdmin):
     list_display = ["name", "mark", "colour", "lens", "order", "is_active"]
     list_editable = ["order", "is_active"]
     fields = ["name", "slug", ("mark", "colour"), "lens", "order", "is_active"]
@@ -66,7 +66,7 @@ admin.site.unregister(Tool)
 
 
 @admin.register(Tool)
-class ToolAdmin(CatalogueToolAdmin):
+class ToolAdmin(MarksCorrections, CatalogueToolAdmin):
     """A tool with its panel's reviews, which editors write on the tool's own page."""
 
     inlines = [ReviewInline]
@@ -90,7 +90,7 @@ def _tool_column(model_admin, row: Review | Vote) -> str:
 
 
 @admin.register(Review)
-class ReviewAdmin(RelatedLabels, Desk, ThroughServices, admin.ModelAdmin):
+class ReviewAdmin(MarksCorrections, RelatedLabels, Desk, ThroughServices, admin.ModelAdmin):
     formfield_overrides = SCORE_FIELD
     list_display = ["tool_named", "persona", "score", "call", "summary", "updated_at"]
     list_filter = ["persona", "call", "tool__category"]

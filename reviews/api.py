@@ -1,10 +1,13 @@
-"""The panel in the API: a tool with its reviews, and the personas."""
+"""The panel in the API: a tool with its reviews and its history, and the personas."""
+
+from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from core.api import Error, InvalidInput, Slug
+from reviews import history
 from reviews.models import Persona
 from reviews.scorecard import ScorecardRow, scorecard
 from tools.api import ToolOut
@@ -84,3 +87,25 @@ def persona_list(request: HttpRequest):
 @follows_renames(renamed_from(Persona))
 def persona_detail(request: HttpRequest, slug: Slug):
     return get_object_or_404(Persona.objects.with_record(), slug=slug)
+
+
+class ChangeOut(Schema):
+    """One dated change of a tool's verdicts or price (reviews.history.Change)."""
+
+    at: datetime
+    kind: str
+    subject: str
+    what: str
+    line: str
+    correction: str
+
+
+@router.get(
+    "/tools/{slug}/history/",
+    response={200: list[ChangeOut], 404: Error, 422: InvalidInput},
+    tags=["tools"],
+)
+@follows_tool_renames
+def tool_history(request: HttpRequest, slug: Slug):
+    """Every change to the tool's reviews, calls, price and listing, newest first."""
+    return history.tool_history(get_object_or_404(Tool.objects.published(), slug=slug))

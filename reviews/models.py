@@ -1,5 +1,6 @@
 import unicodedata
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -279,3 +280,29 @@ class PersonaSlug(OldSlug):
 
     class Meta(OldSlug.Meta):
         verbose_name = "old seat slug"
+
+
+# The history of the panel (pghistory triggers; see tools.models): every review's score,
+# call and text, and each seat's name and place on the panel.
+REVIEW_HISTORY_FIELDS = ["tool", "persona", "score", "call", "body"]
+ReviewEvent = pghistory.create_event_model(
+    Review,
+    pghistory.InsertEvent("added"),
+    pghistory.UpdateEvent("changed", condition=pghistory.AnyChange("score", "call", "body")),
+    pghistory.DeleteEvent("removed"),
+    fields=REVIEW_HISTORY_FIELDS,
+    model_name="ReviewEvent",
+    append_only=True,
+    abstract=False,
+)
+
+PERSONA_HISTORY_FIELDS = ["name", "is_active"]
+PersonaEvent = pghistory.create_event_model(
+    Persona,
+    pghistory.InsertEvent("added"),
+    pghistory.UpdateEvent("changed", condition=pghistory.AnyChange(*PERSONA_HISTORY_FIELDS)),
+    fields=PERSONA_HISTORY_FIELDS,
+    model_name="PersonaEvent",
+    append_only=True,
+    abstract=False,
+)

@@ -1,6 +1,8 @@
 import re
 from collections.abc import Collection
 
+import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -412,6 +414,9 @@ class Tool(Publishable, CleanText, models.Model):
     panel_full = models.BooleanField(default=False, db_default=False, editable=False)
     community_ships = models.PositiveIntegerField(default=0, editable=False)
     community_skips = models.PositiveIntegerField(default=0, editable=False)
+    # When the panel's verdict last moved (a score or a call): kept by a trigger (Meta), so
+    # no write path can leave it behind.
+    verdict_updated_at = models.DateTimeField(null=True, editable=False)
     # Rates PostgreSQL keeps up to date from the counts above, indexed for the rankings.
     panel_pct = stored(
         percent_sql("panel_ships", "panel_ships", "panel_skips"), models.IntegerField()
@@ -440,6 +445,15 @@ class Tool(Publishable, CleanText, models.Model):
 
     class Meta:
         ordering = ["name"]
+        triggers = [
+            pgtrigger.Trigger(
+                name="verdict_moved",
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                condition=pgtrigger.AnyChange("panel_ships", "panel_skips", "panel_score_total"),
+                func="NEW.verdict_updated_at = NOW(); RETURN NEW;",
+            )
+        ]
         constraints = [
             slug_is_a_slug("tool_slug_is_a_slug", "tool"),
             models.CheckConstraint(
@@ -554,3 +568,68 @@ class CategorySlug(OldSlug):
     class Meta(OldSlug.Meta):
         verbose_name = "old category slug"
         verbose_name_plural = "old category slugs"
+
+
+class VerdictDay(models.Model):
+    """A tool's panel and community ship % as they stood at the end of a day (the last
+    hourly record of it): the points of its timeline. ``tools.services.verdict_days_record``
+    writes them."""
+
+    tool = models.ForeignKey(Tool, on_delete=models.CASCADE, related_name="verdict_days")
+    day = models.DateField()
+    panel_pct = models.IntegerField(null=True)
+    community_pct = models.IntegerField(null=True)
+
+    class Meta:
+        ordering = ["tool", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tool", "day"],
+                name="verdict_day_one_per_tool",
+                violation_error_message="A tool has one point on its timeline a day.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tool_id} on {self.day}"
+
+
+# The history (pghistory: PostgreSQL triggers, so no write path can skip it, a plain
+# QuerySet.update() or raw SQL included). Each event row is a dated snapshot of the fields
+# that move a verdict or what a reader pays; what changed is the difference from the
+# object's previous snapshot (its "snapshot" row, written when the history began, or the
+# row's insert). An editor's correction note travels in pghistory's context.
+def _call_moved(ships: str, skips: str) -> str:
+    """SQL: the call (the sign of ships − skips, and whether anyone judged) moved."""
+    old, new = (f'({row}."{ships}"::int - {row}."{skips}"::int)' for row in ("OLD", "NEW"))
+    judged = (f'({row}."{ships}" + {row}."{skips}" > 0)' for row in ("OLD", "NEW"))
+    return f"SIGN{old} IS DISTINCT FROM SIGN{new} OR {' IS DISTINCT FROM '.join(judged)}"
+
+
+TOOL_HISTORY_FIELDS = ["name", "category", "status", "pricing_entry", "pricing_detail"]
+ToolEvent = pghistory.create_event_model(
+    Tool,
+    pghistory.InsertEvent("added"),
+    pghistory.UpdateEvent("changed", condition=pghistory.AnyChange(*TOOL_HISTORY_FIELDS)),
+    fields=TOOL_HISTORY_FIELDS,
+    model_name="ToolEvent",
+    append_only=True,
+    abstract=False,
+)
+
+TOOL_CALL_FIELDS = ["panel_ships", "panel_skips", "community_ships", "community_skips"]
+ToolCallEvent = pghistory.create_event_model(
+    Tool,
+    pghistory.InsertEvent("calls-added"),
+    pghistory.UpdateEvent(
+        "calls-flipped",
+        condition=pghistory.Condition(
+            f"{_call_moved('panel_ships', 'panel_skips')}"
+            f" OR {_call_moved('community_ships', 'community_skips')}"
+        ),
+    ),
+    fields=TOOL_CALL_FIELDS,
+    model_name="ToolCallEvent",
+    append_only=True,
+    abstract=False,
+)

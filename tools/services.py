@@ -1,15 +1,16 @@
 """Writes to the catalogue. Tools and categories show on every kind of page, so editors'
 changes move CONTENT; bookmarks show only to their owner, on pages never shared."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.pagecache import CONTENT, invalidates
-from tools.models import Bookmark, Category, CategorySlug, Tool, ToolSlug
+from tools.models import Bookmark, Category, CategorySlug, Tool, ToolSlug, VerdictDay
 from tools.renames import renamable_save
 
 
@@ -74,3 +75,21 @@ def bookmarks_claim(*, member: AbstractBaseUser, tool_ids: Iterable[int]) -> lis
     return Bookmark.objects.bulk_create(
         [Bookmark(member=member, tool_id=pk) for pk in live], ignore_conflicts=True
     )
+
+
+def verdict_days_record(*, day: dt.date | None = None) -> int:
+    """Keep each published tool's ship rates as they stand now as ``day``'s point (today by
+    default) on its timeline; run again the same day, it overwrites that day's point."""
+    day = day or timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {VerdictDay._meta.db_table} (tool_id, day, panel_pct, community_pct)
+            SELECT id, %s, panel_pct, community_pct FROM {Tool._meta.db_table}
+            WHERE status = %s
+            ON CONFLICT (tool_id, day) DO UPDATE
+            SET panel_pct = EXCLUDED.panel_pct, community_pct = EXCLUDED.community_pct
+            """,
+            [day, Tool.Status.PUBLISHED],
+        )
+        return cursor.rowcount

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.usersessions",  # which sessions are whose: a deleted member's all end
+    "pgtrigger",
+    "pghistory",  # the dated history of verdicts, kept by PostgreSQL triggers
     # The project's apps, each importing only those listed before it (.importlinter).
     "core",
     "accounts",
@@ -313,6 +315,16 @@ CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 # The community counts kept on tool rows are exact by construction; the nightly recount
 # repairs any drift from writes that bypassed the services (a raw SQL fix, a restore).
+# A pick moves with its tools' counts; its history is recorded by a sweep this often.
+PICK_RECORD_INTERVAL = env_int("PICK_RECORD_INTERVAL", 60)
+CELERY_BEAT_SCHEDULE["record-picks"] = {
+    "task": "comparisons.tasks.record_picks",
+    "schedule": PICK_RECORD_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["record-verdict-days"] = {
+    "task": "tools.tasks.record_verdict_days",
+    "schedule": crontab(minute=55),
+}
 CELERY_BEAT_SCHEDULE["recount-verdicts"] = {
     "task": "reviews.tasks.recount_verdicts",
     "schedule": crontab(hour=3, minute=17),

@@ -38,6 +38,7 @@ def arguments(names: dict) -> dict[str, list]:
         "comparisons:tool-detail": [names["tool"]],
         "comparisons:comparison-share-image": [names["comparison"]],
         "comparisons:tool-share-image": [names["tool"]],
+        "comparisons:tool-history-feed": [names["tool"]],
         "comparisons:category-detail": [names["category"]],
         "comparisons:category-feed": [names["category"]],
         "reviews:persona-detail": [names["persona"]],
@@ -46,6 +47,7 @@ def arguments(names: dict) -> dict[str, list]:
         "newsletter:edition": [names["edition"]],
         "api:verdict-detail": [names["tool"]],
         "api:tool-detail": [names["tool"]],
+        "api:tool-history": [names["tool"]],
         "api:persona-detail": [names["persona"]],
         "api:comparison-detail": [names["comparison"]],
     }

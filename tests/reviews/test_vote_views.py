@@ -215,9 +215,9 @@ def test_page_query_counts_do_not_grow_with_votes(
     for index in range(votes):
         VoteFactory(tool=pair.tool_a if index % 2 else pair.tool_b, value="ship")
     VoteFactory(member=member, tool=pair.tool_a, value="skip")
-    # the member (the session comes from Redis), the page's own four queries, and the
-    # bookmarks panel's one
-    with django_assert_num_queries(6):
+    # the member (the session comes from Redis), the page's own four queries, the
+    # bookmarks panel's one and the history's one
+    with django_assert_num_queries(7):
         response = member_client.get(pair.get_absolute_url())
     assert response.status_code == 200
     with django_assert_num_queries(4):
