@@ -9,12 +9,16 @@ from verdicts.celery import app as celery_app
 SITE_URL = "https://verdicts.example"
 
 # Sending knobs for tests: small chunks, a short lease and quick retries, so that
-# failures and recoveries happen within seconds.
+# failures and recoveries happen within seconds. (The fault tests in
+# tests/reliability/test_sending_faults.py measure with the production values instead.)
 FAST_SENDING = {
     "NEWSLETTER_CHUNK_SIZE": 20,
     "NEWSLETTER_CLAIM_LEASE": 3.0,
+    "NEWSLETTER_SENDER_SILENCE": 1.0,
     "NEWSLETTER_RETRY_BACKOFF": 0.2,
     "NEWSLETTER_RETRY_BACKOFF_MAX": 1.0,
+    "NEWSLETTER_RECONNECT_BACKOFF": 0.2,
+    "NEWSLETTER_RECONNECT_BACKOFF_MAX": 1.0,
 }
 
 

@@ -9,8 +9,9 @@ import time
 from unittest.mock import patch
 
 import pytest
-from celery.exceptions import Retry
 from django.db import connection, transaction
+from django.db.models.functions import Now
+from django.utils import timezone
 
 from newsletter.models import Delivery, Edition
 from newsletter.sending import deliveries_claim, edition_deliver
@@ -71,21 +72,24 @@ def test_one_connection_carries_a_whole_chunk(start, smtp_server, settings):
     assert len(set(sessions)) == 3  # 10 + 10 + 5
 
 
-def test_a_temporary_refusal_is_retried_after_a_backoff(start, smtp_server):
+def test_a_temporary_refusal_is_retried_after_a_backoff(start, smtp_server, settings):
+    settings.NEWSLETTER_SWEEP_INTERVAL = 0  # the run ends rather than wait for the retry
     emails = readers(5)
     smtp_server.sink.fail_for[emails[2]] = "451 4.3.0 Mailbox busy, try later"
     edition = start()
 
     first = edition_deliver(edition_id=edition.pk)
 
-    assert 0 < first.again_in <= 0.3  # the row's backoff
+    assert not first.finished and not first.hand_over  # beat's sweep comes back for it
     row = Delivery.objects.get(subscriber__email=emails[2])
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.last_error.startswith("451 4.3.0 Mailbox busy")
+    wait = (row.available_at - timezone.now()).total_seconds()
+    assert 0 < wait <= 0.2  # NEWSLETTER_RETRY_BACKOFF
     assert emails[2] not in smtp_server.sink.per_recipient()
 
     del smtp_server.sink.fail_for[emails[2]]
-    time.sleep(first.again_in)
+    time.sleep(wait)
     assert edition_deliver(edition_id=edition.pk).finished
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
     row.refresh_from_db()
@@ -115,8 +119,7 @@ def test_temporary_refusals_give_up_after_the_last_attempt(start, smtp_server, s
     smtp_server.sink.fail_for[email] = "452 4.2.2 Mailbox full"
     edition = start()
 
-    run = edition_deliver(edition_id=edition.pk)
-    time.sleep(run.again_in)
+    # A backoff shorter than a sweep interval is waited out in the run.
     assert edition_deliver(edition_id=edition.pk).finished
 
     row = Delivery.objects.get()
@@ -124,20 +127,32 @@ def test_temporary_refusals_give_up_after_the_last_attempt(start, smtp_server, s
     assert row.last_error == "Gave up after 2 tries: 452 4.2.2 Mailbox full"
 
 
-def test_a_dropped_connection_ends_the_run_and_the_next_run_finishes(start, smtp_server):
+def test_a_dropped_connection_is_reopened_and_the_chunk_carries_on(start, smtp_server, caplog):
     emails = readers(30)
-    smtp_server.sink.drop_after = 7
+    smtp_server.sink.drop_after = 7  # the connection is gone when the 8th message starts
     edition = start()
 
-    first = edition_deliver(edition_id=edition.pk)
+    assert edition_deliver(edition_id=edition.pk).finished  # one run, not a retry
 
-    assert first.error is not None  # the task retries this with a backoff
-    assert sum(smtp_server.sink.per_recipient().values()) == 7
-    assert Delivery.objects.filter(status="sent").count() == 7
-    assert not Delivery.objects.leased().exists()  # the rest of the chunk went back
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    [cut] = Delivery.objects.filter(attempts=2)  # the one message the cut caught
+    assert cut.subscriber.email == emails[7] and cut.status == "sent"
+    assert "the SMTP server failed (SMTPServerDisconnected" in caplog.text
+
+
+def test_a_server_cutting_every_few_messages_costs_only_the_messages_it_cut(start, smtp_server):
+    emails = readers(60)
+    smtp_server.sink.drop_every = 7  # mid-DATA, before the "250": those are not kept
+    edition = start()
 
     assert edition_deliver(edition_id=edition.pk).finished
+
+    cut = len(smtp_server.sink.dropped)
+    assert cut >= 60 // 7
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    rows = Delivery.objects.filter(edition=edition)
+    assert set(rows.values_list("status", flat=True)) == {"sent"}
+    assert sum(rows.values_list("attempts", flat=True)) == 60 + cut  # each cut, tried again
 
 
 def test_a_lost_reply_resends_only_the_one_message_in_flight(start, smtp_server):
@@ -145,7 +160,6 @@ def test_a_lost_reply_resends_only_the_one_message_in_flight(start, smtp_server)
     smtp_server.sink.lose_reply_after = 7  # the 7th is kept but its "250" never arrives
     edition = start()
 
-    assert edition_deliver(edition_id=edition.pk).error is not None
     assert edition_deliver(edition_id=edition.pk).finished
 
     counts = smtp_server.sink.per_recipient()
@@ -196,6 +210,7 @@ def test_pausing_stops_after_the_chunk_under_way_and_resuming_finishes(
 
 def test_two_senders_at_once_never_send_a_row_twice(start, smtp_server, settings, monkeypatch):
     settings.NEWSLETTER_CHUNK_SIZE = 4
+    settings.NEWSLETTER_SWEEP_INTERVAL = 0  # the first to run out of rows ends at once
     emails = readers(40)
     smtp_server.sink.delay = 0.01
     edition = start()
@@ -218,8 +233,8 @@ def test_two_senders_at_once_never_send_a_row_twice(start, smtp_server, settings
     for sender in senders:
         sender.join(timeout=30)
 
-    # The first to find nothing left to claim comes back later, in case the other dies.
-    assert len(runs) == 2 and not any(run.error for run in runs)
+    # The first to find nothing left to claim ends; the sweep would replace the other.
+    assert len(runs) == 2 and any(run.finished for run in runs)
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
     edition.refresh_from_db()
     assert edition.status == "sent"
@@ -234,13 +249,12 @@ def test_rows_a_dead_sender_held_are_taken_over_when_its_lease_runs_out(
     emails = readers(12)
     edition = start()
     abandoned = deliveries_claim(edition=edition, size=5)  # a sender that then died
+    started = time.monotonic()
 
-    first = edition_deliver(edition_id=edition.pk)
-
-    assert sum(smtp_server.sink.per_recipient().values()) == 7
-    assert 0 < first.again_in <= 1.0  # come back when the lease runs out
-    time.sleep(first.again_in)
+    # The lease runs out within a sweep interval: the run waits for it and sends the rest.
     assert edition_deliver(edition_id=edition.pk).finished
+
+    assert time.monotonic() - started >= 0.9
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
     assert len(abandoned.deliveries) == 5
 
@@ -251,15 +265,27 @@ def test_the_engine_refuses_to_run_inside_a_transaction(start):
         edition_deliver(edition_id=edition.pk)
 
 
-def test_an_edition_nobody_works_on_is_stalled(start, settings):
-    settings.NEWSLETTER_CLAIM_LEASE = 1.0
+def test_an_edition_no_sender_was_heard_from_lately_is_unattended(start, settings):
+    settings.NEWSLETTER_CLAIM_LEASE = 60.0
+    settings.NEWSLETTER_SENDER_SILENCE = 1.0
     readers(3)
     edition = start()
-    assert list(Edition.objects.stalled()) == [edition]  # written, never claimed
-    deliveries_claim(edition=edition, size=1)
-    assert not Edition.objects.stalled().exists()  # a live lease: someone is sending
+    assert list(Edition.objects.unattended()) == [edition]  # written, never claimed
+
+    chunk = deliveries_claim(edition=edition, size=1)
+    assert not Edition.objects.unattended().exists()  # a lease just taken: someone is sending
     time.sleep(1.1)
-    assert list(Edition.objects.stalled()) == [edition]  # the lease ran out
+    # Silent for longer than NEWSLETTER_SENDER_SILENCE, long before its lease runs out.
+    assert list(Edition.objects.unattended()) == [edition]
+
+    chunk.rows().update(status="sent", sent_at=Now())
+    assert not Edition.objects.unattended().exists()  # a message just sent
+    time.sleep(1.1)
+    assert list(Edition.objects.unattended()) == [edition]
+
+    Delivery.objects.filter(edition=edition).update(status="sent", sent_at=Now())
+    time.sleep(1.1)
+    assert not Edition.objects.unattended().exists()  # silent, but nothing left to send
 
 
 def _run_in_thread(edition_id: int, runs: list) -> None:
@@ -276,9 +302,10 @@ def _wait(condition, timeout: float = 10) -> None:
         time.sleep(0.01)
 
 
-def test_an_smtp_server_that_is_down_retries_the_task_and_blames_no_reader(
-    start, settings, eager_celery
+def test_an_smtp_server_that_is_down_is_tried_again_until_the_budget_blaming_no_reader(
+    start, settings, caplog
 ):
+    settings.NEWSLETTER_TASK_BUDGET = 1.5
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -288,12 +315,59 @@ def test_an_smtp_server_that_is_down_retries_the_task_and_blames_no_reader(
     readers(2)
     edition = start()
 
-    with pytest.raises(Retry) as retry:
-        send_edition.apply((edition.pk,), throw=True)
+    run = edition_deliver(edition_id=edition.pk)
 
-    assert retry.value.when == 0.2  # NEWSLETTER_RETRY_BACKOFF, doubling on each retry
-    assert isinstance(retry.value.exc, ConnectionRefusedError)
-
+    assert run.hand_over  # the task queues the next run, which goes on trying
+    tries = caplog.text.count("the SMTP server failed (ConnectionRefusedError")
+    assert tries >= 4  # at once, then 0.2, 0.4, 0.8 s later: NEWSLETTER_RECONNECT_BACKOFF
     assert set(edition.deliveries.values_list("status", "attempts")) == {("pending", 0)}
     assert not Delivery.objects.leased().exists()  # free for the next run at once
-    assert list(Edition.objects.stalled()) == [edition]  # which beat's sweep will queue
+
+
+def test_a_run_rides_out_an_smtp_server_that_goes_away_and_comes_back(
+    start, smtp_server, settings, caplog
+):
+    settings.NEWSLETTER_CHUNK_SIZE = 10
+    emails = readers(30)
+    smtp_server.sink.stall_after, smtp_server.sink.stall_for = 5, 0.3
+    edition = start()
+    runs = []
+    sender = threading.Thread(target=_run_in_thread, args=(edition.pk, runs))
+    sender.start()
+    assert smtp_server.sink.stalled.wait(10)
+
+    smtp_server.down()  # the message in flight is cut, and connecting is refused
+    _wait(lambda: caplog.text.count("ConnectionRefusedError") >= 2)
+    leased = Delivery.objects.leased().count()
+    smtp_server.up()
+    sender.join(timeout=30)
+
+    assert runs[0].finished
+    assert leased >= 5  # it held its chunk while the server was away
+    counts = smtp_server.sink.per_recipient()
+    assert set(counts) == set(emails)
+    # The 5th message had crossed the wire when the server went: it may have kept it.
+    assert sum(counts.values()) - len(emails) <= 1
+
+
+def test_a_terminated_database_connection_loses_and_repeats_nothing(start, smtp_server, caplog):
+    emails = readers(30)
+    smtp_server.sink.stall_after, smtp_server.sink.stall_for = 12, 0.5
+    edition = start()
+    runs = []
+    sender = threading.Thread(target=_run_in_thread, args=(edition.pk, runs))
+    sender.start()
+    assert smtp_server.sink.stalled.wait(10)
+
+    # The sender waits for the 12th message's "250"; its connection goes meanwhile, so
+    # marking that message sent fails.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    sender.join(timeout=30)
+
+    assert runs[0].finished
+    assert "the database failed" in caplog.text
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)  # 12th marked, not resent
