@@ -178,11 +178,18 @@ _email_host = env_str("EMAIL_HOST", "")
 _email_port = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Verdicts <verdicts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds the SMTP client waits on the server at each step; the newsletter's lease and
+# sender silence are set from it (below, and SECURITY.md).
+SMTP_TIMEOUT = 10
 MAILERS = {
     "default": (
         {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": _email_host or "localhost", "port": _email_port, "timeout": 10},
+            "OPTIONS": {
+                "host": _email_host or "localhost",
+                "port": _email_port,
+                "timeout": SMTP_TIMEOUT,
+            },
         }
         if _email_host or not DEBUG
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
@@ -200,6 +207,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker or beat that loses Redis tries again every second (verdicts/celery.py) for as
 # long as it is gone: Celery's default gives up after 100 tries, and the worker exits.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker goes keeps running (Celery 6 will cancel it by default):
+# a sender needs PostgreSQL and SMTP, not Redis, and stopping it would stall the edition.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # kombu waits forever on a broker that accepts connections and never answers: a hung Redis
 # would hold every request that queues a task. Bound each wait (above the workers' 1 s
 # BRPOP) and retry a publish twice at most, so such a request gives up within seconds.

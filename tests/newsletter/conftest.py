@@ -85,9 +85,8 @@ def start_worker(worker_env, tmp_path):
     workers: list[CeleryWorker] = []
 
     def start(**kwargs) -> CeleryWorker:
-        worker = CeleryWorker(
-            env=worker_env, logfile=tmp_path / f"worker-{len(workers)}.log", **kwargs
-        )
+        options = {"env": worker_env, "logfile": tmp_path / f"worker-{len(workers)}.log"}
+        worker = CeleryWorker(**{**options, **kwargs})
         workers.append(worker)
         return worker.start()
 

@@ -18,6 +18,7 @@ from newsletter.sending import deliveries_claim, edition_deliver
 from newsletter.services import edition_pause, edition_resume, edition_start
 from newsletter.tasks import send_edition
 from tests.factories import EditionFactory, SubscriberFactory
+from tests.newsletter.test_tasks import UNENCODABLE
 from tests.support.smtp import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_sending")]
@@ -169,6 +170,19 @@ def test_a_lost_reply_resends_only_the_one_message_in_flight(start, smtp_server)
     # The copy sent twice carries one Message-ID, so clients that dedupe show one.
     ids = {r.message["Message-ID"] for r in smtp_server.sink.to(emails[6])}
     assert len(ids) == 1
+
+
+def test_an_address_the_mailer_cannot_encode_fails_its_row_and_the_rest_go_out(start, smtp_server):
+    emails = readers(4)
+    unencodable = SubscriberFactory(email=UNENCODABLE)  # past the form, as old rows may be
+    edition = start()
+
+    assert edition_deliver(edition_id=edition.pk).finished
+
+    row = Delivery.objects.get(subscriber=unencodable)
+    assert row.status == "failed" and row.attempts == 1
+    assert row.last_error.startswith("Invalid address: 'idna' codec can't encode")
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
 
 
 def test_an_unsubscribe_after_the_rows_were_written_skips_the_reader(start, smtp_server, client):
