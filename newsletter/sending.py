@@ -31,10 +31,12 @@
   sent any message the server had taken (so it is not sent again), puts back the
   rest of its chunk and carries on.
 - The edition's status is read before each chunk: pausing takes effect there.
-- A run ends when the edition is sent, paused or gone; when nothing is due for
-  longer than a sweep interval (the sweep starts a sender when rows fall due);
-  or when its time budget (NEWSLETTER_TASK_BUDGET) is spent, and the task
-  queues the next run.
+- A run ends when the edition is sent, paused or gone; when nothing is due (the
+  task queues the next run for when a row falls due, if that is within a sweep
+  interval; if later, the sweep starts one then); or when its time budget
+  (NEWSLETTER_TASK_BUDGET) is spent, and the task queues the next run at once.
+  So a run never sleeps in its worker process waiting for rows, only while the
+  server or the database is failing.
 
 Rows are committed one statement at a time, so none of this may run inside a
 transaction.
@@ -116,8 +118,9 @@ class Run:
     """How a sending run ended, and what the task should do next."""
 
     finished: bool = False  # sent, paused or gone: nothing more to queue
-    hand_over: bool = False  # the time budget is spent: queue the next run now
-    # Neither: nothing is due for a while, and beat's sweep starts a run when rows fall due.
+    # Queue the next run in this many seconds: 0 when the budget is spent, a moment when a
+    # row falls due soon. None: nothing is due for a while; beat's sweep starts a run then.
+    again_in: float | None = None
     sent: int = 0
 
 
@@ -193,14 +196,13 @@ class Sender:
                 if wait is None:
                     _mark_sent(edition)
                     return Run(finished=True, sent=self.sent)
-                if wait > min(settings.NEWSLETTER_SWEEP_INTERVAL, self.time_left()):
-                    return Run(sent=self.sent)
-                time.sleep(wait)  # a row put back a moment ago: retry it in this run
+                soon = wait <= settings.NEWSLETTER_SWEEP_INTERVAL
+                return Run(again_in=wait if soon else None, sent=self.sent)
             except DATABASE_ERRORS as exc:
                 self.database_failed(exc)
         with contextlib.suppress(*DATABASE_ERRORS):
             self.settle()
-        return Run(hand_over=True, sent=self.sent)
+        return Run(again_in=0, sent=self.sent)
 
     def send_chunk(self, chunk: Chunk) -> None:
         log.info("Edition %s: sending a chunk of %d", self.key, len(chunk.deliveries))

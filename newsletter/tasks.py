@@ -53,22 +53,24 @@ def compose_weekly_edition() -> int | None:
     time_limit=SEND_HARD_LIMIT,
 )
 def send_edition(edition_id: int) -> None:
-    """Send the edition until it is done or the run's budget is spent, then hand over.
+    """Send the edition until nothing is due or the run's budget is spent, then queue the
+    next run if one is due soon.
 
     Failures of the SMTP server or the database are waited out inside the run
-    (``newsletter.sending``); a run that dies or cannot hand over is replaced by
+    (``newsletter.sending``); a run that dies or cannot queue the next one is replaced by
     beat's sweep, ``resume_stalled_editions``.
     """
     run = edition_deliver(edition_id=edition_id)
-    if run.hand_over:
-        try:
-            send_edition.delay(edition_id)
-        except BrokerError as error:
-            log.warning(
-                "Edition %s: the next run was not queued (%s); beat's sweep will start one",
-                edition_id,
-                error,
-            )
+    if run.again_in is None:
+        return
+    try:
+        send_edition.apply_async((edition_id,), countdown=run.again_in)
+    except BrokerError as error:
+        log.warning(
+            "Edition %s: the next run was not queued (%s); beat's sweep will start one",
+            edition_id,
+            error,
+        )
 
 
 @shared_task(soft_time_limit=30, time_limit=60)
