@@ -45,6 +45,14 @@ class AccountAdapter(DefaultAccountAdapter):
         "same_as_current": "That is what it is already.",
     }
 
+    def is_safe_url(self, url: str) -> bool:
+        # allauth parses a ``next`` it is handed before it checks it; one that is no URL at
+        # all (``//[::1``) raised ValueError there, a 500 on the sign-in and reset pages.
+        try:
+            return super().is_safe_url(url)
+        except ValueError:
+            return False
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Send now; if the SMTP server is down, log it and answer the reader as usual.
 

@@ -69,10 +69,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.errors.explain_refused_methods",
     "allauth.account.middleware.AccountMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Before any view reads the query or the form (core/middleware.py).
+    "core.middleware.refuse_unreadable_requests",
     "core.middleware.refuse_nul_characters",
 ]
+# A body that stops coming is refused after this many seconds without a byte, well before
+# gunicorn's worker timeout (30 s) would kill the worker and answer 500.
+REQUEST_BODY_TIMEOUT = env_float("REQUEST_BODY_TIMEOUT", 10)
 
 ROOT_URLCONF = "verdicts.urls"
 WSGI_APPLICATION = "verdicts.wsgi.application"
