@@ -294,7 +294,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Rate limits on top of allauth's defaults ("amount/period/per"); a limited request gets 429.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",  # key: the address typed in
+    "login_failed": "10/m/ip,5/5m/key",  # key: the address typed in, from one client network
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
