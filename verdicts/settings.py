@@ -274,6 +274,8 @@ ACCOUNT_FORMS = {  # allauth's forms with the site's labels
         ("reauthenticate", "ReauthenticateForm"),
     ]
 }
+# allauth's own generator writes a row while it checks a link (accounts/tokens.py).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.PasswordResetTokens"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
