@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
+from core.addresses import validate_deliverable
 from core.mail import with_plain_headers
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,11 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "That's more than we can take at once. Wait a minute, then try again.",
         "same_as_current": "That is what it is already.",
     }
+
+    def clean_email(self, email: str) -> str:
+        """Sign-up, a new or changed address, a password reset: an address mail can reach."""
+        validate_deliverable(email)
+        return super().clean_email(email)
 
     def is_safe_url(self, url: str) -> bool:
         # allauth parses a ``next`` it is handed before it checks it; one that is no URL at
