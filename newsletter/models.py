@@ -10,6 +10,7 @@ from django.db.models.functions import Lower, Now
 from django.urls import reverse
 
 from comparisons.models import Comparison
+from core.addresses import validate_deliverable
 from core.text import CleanText
 
 
@@ -30,7 +31,7 @@ class Subscriber(CleanText, models.Model):
         ACTIVE = "active", "Active"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
-    email = models.EmailField(max_length=254)
+    email = models.EmailField(max_length=254, validators=[validate_deliverable])
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     # The secret in every unsubscribe link; it never changes, so old emails keep working.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

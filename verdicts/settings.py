@@ -71,10 +71,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.errors.explain_refused_methods",
     "allauth.account.middleware.AccountMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Before any view reads the query or the form (core/middleware.py).
+    "core.middleware.refuse_unreadable_requests",
     "core.middleware.refuse_nul_characters",
 ]
+# A body that stops coming is refused after this many seconds without a byte, well before
+# gunicorn's worker timeout (30 s) would kill the worker and answer 500.
+REQUEST_BODY_TIMEOUT = env_float("REQUEST_BODY_TIMEOUT", 10)
 
 ROOT_URLCONF = "verdicts.urls"
 WSGI_APPLICATION = "verdicts.wsgi.application"
@@ -290,6 +296,8 @@ ACCOUNT_FORMS = {  # allauth's forms with the site's labels
         ("reauthenticate", "ReauthenticateForm"),
     ]
 }
+# allauth's own generator writes a row while it checks a link (accounts/tokens.py).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.PasswordResetTokens"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -310,7 +318,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Rate limits on top of allauth's defaults ("amount/period/per"); a limited request gets 429.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",  # key: the address typed in
+    "login_failed": "10/m/ip,5/5m/key",  # key: the address typed in, from one client network
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
