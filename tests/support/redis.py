@@ -20,8 +20,11 @@ REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 class RedisServer:
-    def __init__(self, workdir: Path) -> None:
+    """``options``: more redis-server arguments, e.g. ``"--maxmemory", "2mb"``."""
+
+    def __init__(self, workdir: Path, *options: str) -> None:
         self.workdir = workdir
+        self.options = options
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -38,6 +41,7 @@ class RedisServer:
                 "--save", "",
                 "--appendonly", "no",
                 "--dir", str(self.workdir),
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -65,6 +69,9 @@ class RedisServer:
     def thaw(self) -> None:
         os.kill(self.process.pid, signal.SIGCONT)
 
+    def info(self, section: str) -> dict:
+        return self.client().info(section)
+
     def client(self) -> redis.Redis:
         return redis.Redis(port=self.port, socket_timeout=2)
 
@@ -75,3 +82,12 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.thaw()
         self.stop()
+
+
+def point_celery_at(url: str) -> None:
+    """Publish to ``url`` from now on: the app caches its connection pools, so drop them."""
+    from verdicts.celery import app
+
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
