@@ -37,11 +37,13 @@ wrk.headers["Cookie"] = "sessionid=%(session)s; csrftoken=%(csrf)s"
 @dataclass
 class Run:
     name: str
+    workers: str
     shedding: str
     connections: int
     requests_per_second: float
     served: list[float]  # seconds, answers other than 503
     shed: list[float]  # seconds, the 503s
+    load: float  # the machine's 1-minute load average as the run started
 
     @staticmethod
     def p(times: list[float], q: int) -> str:
@@ -55,10 +57,10 @@ class Run:
 
     def row(self) -> str:
         return (
-            f"| {self.name} | {self.shedding} | {self.connections} "
+            f"| {self.name} | {self.workers} | {self.shedding} | {self.connections} "
             f"| {self.requests_per_second:.0f} | {len(self.served)} "
             f"| {self.p(self.served, 50)} | {self.p(self.served, 99)} "
-            f"| {self.shed_share:.0%} | {self.p(self.shed, 99)} |"
+            f"| {self.shed_share:.0%} | {self.p(self.shed, 99)} | {self.load:.1f} |"
         )
 
 
@@ -71,8 +73,9 @@ def read_log(path: Path) -> tuple[list[float], list[float]]:
 
 
 def measure(name: str, path: str, script: str, *, limit: str, connections: int, seconds: int,
-            env: dict[str, str], workdir: Path) -> Run:  # fmt: skip
-    log = workdir / f"{name} {limit}.log".replace(" ", "-").replace(",", "")
+            workers: str, env: dict[str, str], workdir: Path) -> Run:  # fmt: skip
+    log = workdir / f"{name} {workers} {limit}.log".replace(" ", "-").replace(",", "")
+    load = os.getloadavg()[0]
     with (
         gunicorn(workers=None, threads=None, worker_class=None, REQUEST_QUEUE_LIMIT=limit, **env)
         as base,
@@ -85,7 +88,8 @@ def measure(name: str, path: str, script: str, *, limit: str, connections: int, 
                      script=Path(lua.name))  # fmt: skip
     served, shed = read_log(log)  # nginx writes it out as it stops
     shedding = f"{float(limit) * 1000:.0f} ms" if float(limit) else "off"
-    return Run(name, shedding, connections, result.requests_per_second, served, shed)
+    rps = result.requests_per_second
+    return Run(name, workers, shedding, connections, rps, served, shed, load)
 
 
 def main() -> None:
@@ -102,36 +106,46 @@ def main() -> None:
     from django.conf import settings
 
     limit = str(settings.REQUEST_QUEUE_LIMIT)  # the default, as production has it
+    production = f"{conf['workers']} {conf['worker_class']}"
+    threaded = {"WEB_CONCURRENCY": "2", "WEB_THREADS": "4"}  # the alternative, for comparison
+    page_load = ("comparison page, signed in", facts["comparison"], page, 50)
+    vote_load = ("vote POST, signed in", "/", votes, 100)
+    plan = [
+        (page_load, limit, production, {}),
+        (vote_load, limit, production, {}),
+        (page_load, "0", production, {}),
+        (vote_load, "0", production, {}),
+        (page_load, limit, "2 gthread × 4 threads", threaded),
+    ]
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
-        for shedding in (limit, "0"):
-            for name, path, script, connections in [
-                ("comparison page, signed in", facts["comparison"], page, 50),
-                ("vote POST, signed in", "/", votes, 100),
-            ]:
-                run = measure(name, path, script, limit=shedding, connections=connections,
-                              seconds=args.seconds, env=env, workdir=Path(tmp))  # fmt: skip
-                print(run.row(), flush=True)
-                runs.append(run)
-    write_results(runs, facts, args.seconds, conf["workers"], conf["threads"])
+        for (name, path, script, connections), shedding, workers, extra in plan:
+            run = measure(name, path, script, limit=shedding, connections=connections,
+                          seconds=args.seconds, workers=workers, env={**env, **extra},
+                          workdir=Path(tmp))  # fmt: skip
+            print(run.row(), flush=True)
+            runs.append(run)
+    write_results(runs, facts, args.seconds)
 
 
-def write_results(runs: list[Run], facts: dict, seconds: int, workers: int, threads: int) -> None:
+def write_results(runs: list[Run], facts: dict, seconds: int) -> None:
     lines = [
         "## Members under load: nginx, gunicorn, load shedding",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({os.cpu_count()} cores, {platform.machine()}), dataset of {facts['tools']} "
-        f"synthetic tools and 1M votes. nginx with `deploy/nginx.conf` in front of gunicorn "
-        f"with `gunicorn.conf.py` ({workers} workers × {threads} threads), `DJANGO_DEBUG=0`, "
+        "synthetic tools and 1M votes. nginx with `deploy/nginx.conf` in front of gunicorn "
+        "with `gunicorn.conf.py` (the last row: threaded workers instead), `DJANGO_DEBUG=0`, "
         f"wrk -t2 for {seconds} s on loopback with one member's session cookie; the comparison "
         f"page is `{facts['comparison']}`, the votes cycle over 20 tools. Times are nginx's "
-        "`$request_time`, served answers and shed 503s apart; requests/s counts both. "
+        "`$request_time` (from the request's first byte to the answer's last), served answers "
+        "and shed 503s apart; requests/s counts both. The last column is the machine's "
+        "1-minute load average as the run began: other work on the machine shares its cores. "
         "Command: `make bench` (or `.venv/bin/python bench/members.py`).",
         "",
-        "| load | shedding (`REQUEST_QUEUE_LIMIT`) | connections | requests/s | served "
-        "| served p50 ms | served p99 ms | shed (503) | 503 p99 ms |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| load | gunicorn | shedding (`REQUEST_QUEUE_LIMIT`) | connections | requests/s "
+        "| served | served p50 ms | served p99 ms | shed (503) | 503 p99 ms | machine load |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *(run.row() for run in runs),
     ]
     results_write("members", lines)

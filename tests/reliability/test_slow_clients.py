@@ -112,29 +112,32 @@ def test_stalled_clients_do_not_hold_the_workers(site):
             during = reader(proxy.base)
             assert all(still_open(sock) for sock in held)  # nginx waits on them, not gunicorn
 
-        # The same half-sent requests straight at gunicorn hold all its threads: it is the
+        # The same half-sent requests straight at gunicorn hold all its workers: it is the
         # proxy that keeps the site answering, not the workers.
         with stalled_requests(web.port, STALLED), pytest.raises(TimeoutError):
             timed_get(web.base, "/ping", timeout=2)
         log = web.log()
 
-    median = {path: statistics.median(times) * 1000 for path, times in before.items()}
-    held_median = {path: statistics.median(times) * 1000 for path, times in during.items()}
-    slowest = {path: max(times) * 1000 for path, times in during.items()}
+    def ms(values) -> str:
+        return ", ".join(f"{path} {value * 1000:.1f}" for path, value in values.items())
+
+    median = {path: statistics.median(times) for path, times in before.items()}
+    held_median = {path: statistics.median(times) for path, times in during.items()}
+    slowest = {path: max(times) for path, times in during.items()}
     print(
-        f"\n{STALLED} stalled connections: median before {median}, while held {held_median}, "
-        f"slowest while held {slowest} (ms)"
+        f"\n{STALLED} stalled connections, in ms: median before {ms(median)}; while held "
+        f"{ms(held_median)}, slowest {ms(slowest)}"
     )
     for path in before:
-        assert held_median[path] < 2 * median[path] + 50, path
-        assert slowest[path] < 1000, path
+        assert held_median[path] < 2 * median[path] + 0.05, path
+        assert slowest[path] < 1.0, path
     assert "WORKER TIMEOUT" not in log and "Traceback" not in log
 
 
 def test_requests_past_what_the_workers_take_are_shed_fast_with_retry_after(site):
-    """One worker with one thread and 60 readers at once: the ones that waited past the
+    """One sync worker and 60 readers at once: the ones that waited past the
     limit get a 503 at once instead of a turn at the end of the queue."""
-    stack, _web, proxy = site(WEB_CONCURRENCY="1", WEB_THREADS="1", REQUEST_QUEUE_LIMIT="0.1")
+    stack, _web, proxy = site(WEB_CONCURRENCY="1", REQUEST_QUEUE_LIMIT="0.25")
     with stack, ThreadPoolExecutor(max_workers=60) as pool:
         answers = list(pool.map(lambda _: timed_get(proxy.base, PAGE), range(60)))
         after = timed_get(proxy.base, PAGE)[0]
@@ -142,12 +145,15 @@ def test_requests_past_what_the_workers_take_are_shed_fast_with_retry_after(site
     statuses = [answer[0] for answer in answers]
     shed = [answer for answer in answers if answer[0] == 503]
     print(
-        f"\n60 readers at once, one thread: {statuses.count(200)} served, {len(shed)} shed, "
+        f"\n60 readers at once, one worker: {statuses.count(200)} served, {len(shed)} shed, "
         f"slowest 503 {max(answer[1] for answer in shed) * 1000:.0f} ms"
     )
     assert set(statuses) <= {200, 503}  # never a 502 or 504 from the proxy
     assert shed and statuses.count(200) >= 1
-    for _, _, headers, body in shed:
+    for _, took, headers, body in shed:
         assert headers["Retry-After"] == "5"
         assert "Too busy for a moment" in body
+        # Answered once it reached the worker, a little past the limit: not at the end of
+        # a queue of 60 renders, as it would be without shedding.
+        assert took < 1.0
     assert after == 200  # the burst over, served again
