@@ -144,7 +144,8 @@ def write_results(runs: list[Run], facts: dict, seconds: int) -> None:
         "Command: `make bench` (or `.venv/bin/python bench/members.py`).",
         "",
         "| load | gunicorn | shedding (`REQUEST_QUEUE_LIMIT`) | connections | requests/s "
-        "| served | served p50 ms | served p99 ms | shed (503) | 503 p99 ms | machine load |",
+        "| served in the run | served p50 ms | served p99 ms | shed (503) | 503 p99 ms "
+        "| machine load |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *(run.row() for run in runs),
     ]

@@ -78,7 +78,7 @@ MIDDLEWARE = [
 # A request that waited longer than this for a worker (nginx's X-Request-Start) is answered
 # 503 with Retry-After at once, so that load past what the workers can take is shed quickly
 # instead of piling up; 0 serves everything, however late.
-REQUEST_QUEUE_LIMIT = env_float("REQUEST_QUEUE_LIMIT", 0.3)
+REQUEST_QUEUE_LIMIT = env_float("REQUEST_QUEUE_LIMIT", 0.2)
 
 ROOT_URLCONF = "verdicts.urls"
 WSGI_APPLICATION = "verdicts.wsgi.application"
