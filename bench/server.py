@@ -40,8 +40,15 @@ def manage(*args: str, env: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int = 2, threads: int = 1, **extra_env: str) -> Iterator[str]:
-    """Yield the base URL of a production-settings server; stop it afterwards."""
+def gunicorn(
+    *,
+    workers: int | None = 2,
+    threads: int | None = 1,
+    worker_class: str | None = "sync",
+    **extra_env: str,
+) -> Iterator[str]:
+    """Yield the base URL of a production-settings server; stop it afterwards. ``None``
+    leaves that to gunicorn.conf.py, as production has it."""
     port = free_port()
     env = production_env(port, **extra_env)
     manage("collectstatic", "--noinput", "-v", "0", env=env)
@@ -50,8 +57,9 @@ def gunicorn(*, workers: int = 2, threads: int = 1, **extra_env: str) -> Iterato
             VENV / "gunicorn",
             "verdicts.wsgi:application",
             f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
-            f"--threads={threads}",
+            *([f"--workers={workers}"] if workers else []),
+            *([f"--threads={threads}"] if threads else []),
+            *([f"--worker-class={worker_class}"] if worker_class else []),
             "--log-level=warning",
         ],
         cwd=ROOT,

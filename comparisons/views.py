@@ -58,7 +58,11 @@ def _refreshing_the_pick(request: HtmxHttpRequest) -> bool:
 
 
 @require_safe
-@cached_for_readers(depends=lambda request: [VOTES] if _is_a_pick(request) else [])
+@cached_for_readers(
+    depends=lambda request: [VOTES] if _is_a_pick(request) else [],
+    query=("category", "page", "tools"),
+    repeated=("with",),
+)
 @vary_on_headers("HX-Request")
 def comparison_list(request: HtmxHttpRequest) -> HttpResponse:
     if _is_a_pick(request):
@@ -184,7 +188,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @follows_category_renames
-@cached_for_readers(depends=on_votes)
+@cached_for_readers(depends=on_votes, query=("page",))
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     tools = Tool.objects.published().in_category(category).with_category().sorted_by("panel")

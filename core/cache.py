@@ -87,6 +87,13 @@ class ResilientRedis(redis.Redis):
             raise
 
 
+def answering(cache) -> bool:
+    """Whether the cache's Redis answered its last operation in this thread: False while it
+    is down (every operation a miss), True once it answers again or for another backend."""
+    client = getattr(cache, "client", None)
+    return not isinstance(client, ResilientClient) or client.answering
+
+
 @contextmanager
 def _missing_key_while_down():
     try:
@@ -103,6 +110,10 @@ class ResilientClient(DefaultClient):
     def __init__(self, server, params, backend) -> None:
         super().__init__(server, params, backend)
         self.cache = backend
+
+    @property
+    def answering(self) -> bool:
+        return all(client is None or client.failure is None for client in self._clients)
 
     # Every operation starts by asking for the redis-py client (pipelines included).
     def get_client(self, write=True, tried=None):

@@ -14,19 +14,34 @@ figures.
 
 The CSRF token and the CSP nonce differ per request, so pages are rendered with
 placeholders and each request gets its own values written in when served.
+
+Only what a link on the site can ask for is kept: a page names the query parameters it
+reads, an address with any other (or with one of them twice) is redirected to the address
+without, and the key is made from those parameters alone, whatever their order or
+encoding. A view that meets values it does not accept (an unknown sort, a page number
+past the end) calls ``uncacheable``: the answer is rendered for that request and not kept.
+The cache's Redis is bounded on its own (``maxmemory`` with ``volatile-lru``, apart from
+the broker's, README and SECURITY.md): version numbers have no expiry, so they are
+never evicted and a page is never matched to versions that started again.
+
+``X-Page-Cache`` says what happened: ``hit``; ``miss`` (rendered and kept); ``skip``
+(rendered, not kept: see above); ``bypass`` (rendered, not kept: Redis did not answer).
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.utils.encoding import escape_uri_path
+
+from core.cache import answering
 
 CSRF_PLACEHOLDER = "csrfPlaceholder0c6b1f2e9a7d4e58b3f1"
 NONCE_PLACEHOLDER = "noncePlaceholder5e2a8c1d7b4f9e03a6"
@@ -103,10 +118,33 @@ def is_anonymous_reader(request: HttpRequest) -> bool:
     return not request.session.get("bookmarks")
 
 
-def _page_key(request: HttpRequest) -> str:
+def uncacheable(request: HttpRequest) -> None:
+    """For a view: this request's answer is not one the site links to (a value it does not
+    accept): render it, but do not keep it."""
+    request.page_cache_skip = True
+
+
+def _known_query(request: HttpRequest, params: frozenset[str], repeated: frozenset[str]):
+    """The query the page reads: its own parameters, each once (the last value, as
+    ``request.GET.get`` reads it) unless it may repeat; and whether that is all there was."""
+    known = QueryDict(mutable=True)
+    complete = True
+    for name, values in request.GET.lists():
+        if name not in params:
+            complete = False
+        elif name in repeated:
+            known.setlist(name, values)
+        else:
+            known[name] = values[-1]
+            complete = complete and len(values) == 1
+    return known, complete
+
+
+def _page_key(request: HttpRequest, query: QueryDict) -> str:
     htmx = getattr(request, "htmx", None)
     variant = "htmx" if htmx and not htmx.history_restore_request else "page"
-    raw = f"{request.get_full_path()}|{variant}"
+    pairs = sorted((name, values) for name, values in query.lists())
+    raw = f"{request.path}|{pairs!r}|{variant}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -131,27 +169,44 @@ def _serve(request: HttpRequest, content: str, content_type: str) -> HttpRespons
     return HttpResponse(content, content_type=content_type)
 
 
-def cached_for_readers(depends: Depends | None = None):
+def cached_for_readers(
+    depends: Depends | None = None, *, query: Iterable[str] = (), repeated: Iterable[str] = ()
+):
     """Cache the view's 200 responses for anonymous readers.
 
     ``depends(request, *view_args, **view_kwargs)`` returns the version names beyond
-    ``CONTENT`` that the page shows (``VOTES``, or ``tool_votes(slug)``).
+    ``CONTENT`` that the page shows (``VOTES``, or ``tool_votes(slug)``). ``query`` names the
+    query parameters the page reads, ``repeated`` those of them that may come more than once;
+    an address with anything else answers 301 to the same address without it, for every
+    reader, so that no made-up query string is ever a page of its own.
     """
+    params, repeated = frozenset(query) | frozenset(repeated), frozenset(repeated)
 
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            known, complete = _known_query(request, params, repeated)
+            if not complete:
+                path = escape_uri_path(request.path)
+                return HttpResponsePermanentRedirect(
+                    f"{path}?{known.urlencode()}" if known else path
+                )
             if not settings.PAGE_CACHE_ENABLED or not is_anonymous_reader(request):
                 return view(request, *args, **kwargs)
             names = [CONTENT, *(depends(request, *args, **kwargs) if depends else [])]
-            key = _page_key(request)
+            key = _page_key(request, known)
             versions, hit = _lookup(key, names)
             if hit is not None:
                 response = _serve(request, *hit)
                 response["X-Page-Cache"] = "hit"
                 return response
+            down = not answering(cache)  # nothing to keep the page in: just render it
             request.render_placeholders = True
             response = view(request, *args, **kwargs)
+            if down or getattr(request, "page_cache_skip", False):
+                response = _fill_placeholders(request, response)
+                response["X-Page-Cache"] = "bypass" if down else "skip"
+                return response
             if response.status_code != 200 or response.streaming:
                 return _fill_placeholders(request, response)
             content_type = response["Content-Type"]
@@ -161,7 +216,7 @@ def cached_for_readers(depends: Depends | None = None):
             for header in ("Vary",):
                 if header in response:
                     served[header] = response[header]
-            served["X-Page-Cache"] = "miss"
+            served["X-Page-Cache"] = "miss" if answering(cache) else "bypass"
             return served
 
         return wrapper

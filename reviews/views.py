@@ -27,7 +27,7 @@ def panel(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @follows_renames(renamed_from(Persona))
-@cached_for_readers()
+@cached_for_readers(query=("page",))
 def persona_detail(request: HttpRequest, slug: str) -> HttpResponse:
     persona = get_object_or_404(Persona.objects.with_record(), slug=slug)
     reviews = (

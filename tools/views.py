@@ -14,7 +14,7 @@ from django_htmx.http import trigger_client_event
 
 from core.bidi import isolate
 from core.http import HtmxHttpRequest, back_url, per_reader_limit
-from core.pagecache import cached_for_readers, on_votes
+from core.pagecache import cached_for_readers, on_votes, uncacheable
 from core.paging import paginate
 from tools.bookmarks import SessionBookmarks, for_reader, reader_bookmarks
 from tools.filters import CatalogueFilter
@@ -25,13 +25,15 @@ from tools.services import bookmark_toggle
 
 
 @require_safe
-@cached_for_readers(depends=on_votes)
+@cached_for_readers(depends=on_votes, query=[*CatalogueFilter.base_filters, "page"])
 @vary_on_headers("HX-Request")
 def tool_list(request: HtmxHttpRequest) -> HttpResponse:
     tools = for_reader(Tool.objects.published().with_category(), request)
     catalogue = CatalogueFilter(request.GET, tools, request=request)
     if "category" in catalogue.errors and (moved := category_moved(request)):
         return moved
+    if catalogue.errors:  # shown and ignored, but no link on the site asks for them
+        uncacheable(request)
     template = "tools/tool_list.html#results" if request.htmx else "tools/tool_list.html"
     context = {"filter": catalogue, "form": catalogue.form, **paginate(request, catalogue.qs)}
     return render(request, template, context)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.shed_late_requests",  # before any work: see REQUEST_QUEUE_LIMIT
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, already compressed
     # Pages gzipped (about a quarter of their size); Django pads each one against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -81,6 +82,11 @@ MIDDLEWARE = [
 # A body that stops coming is refused after this many seconds without a byte, well before
 # gunicorn's worker timeout (30 s) would kill the worker and answer 500.
 REQUEST_BODY_TIMEOUT = env_float("REQUEST_BODY_TIMEOUT", 10)
+
+# A request that waited longer than this for a worker (nginx's X-Request-Start) is answered
+# 503 with Retry-After at once, so that load past what the workers can take is shed quickly
+# instead of piling up; 0 serves everything, however late.
+REQUEST_QUEUE_LIMIT = env_float("REQUEST_QUEUE_LIMIT", 0.2)
 
 ROOT_URLCONF = "verdicts.urls"
 WSGI_APPLICATION = "verdicts.wsgi.application"
@@ -120,12 +126,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 REDIS_URL = env_str("REDIS_URL", f"redis://127.0.0.1:6379/{15 if TESTING else 0}")
+# The cache (pages, sessions, rate-limit counters) may have a Redis of its own, bounded with
+# maxmemory and an evicting policy, so that no flood of cached pages can reach the broker's
+# queue, whose Redis must never evict (docker-compose.yml, SECURITY.md).
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", REDIS_URL)
 CACHES = {
     "default": {
         # Redis, but a Redis that is down makes the site slower, never broken: failures are
         # misses, and after one Redis is left alone for a moment (core/cache.py).
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "verdicts"),
         "OPTIONS": {
             "CLIENT_CLASS": "core.cache.ResilientClient",

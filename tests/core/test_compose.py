@@ -22,9 +22,35 @@ def settings_variables() -> set[str]:
 
 
 def test_every_service_is_there_with_a_health_check():
-    assert set(SERVICES) == {"postgres", "redis", "web", "worker", "beat", "mail"}
+    assert set(SERVICES) == {"postgres", "redis", "cache", "nginx", "web", "worker", "beat", "mail"}
     for name, service in SERVICES.items():
         assert "healthcheck" in service, name
+
+
+def _redis_options(service: dict) -> dict[str, str]:
+    command = service["command"]
+    assert command[0] == "redis-server"
+    return dict(zip(command[1::2], command[2::2], strict=True))
+
+
+def test_the_cache_is_bounded_on_a_redis_of_its_own_and_the_broker_never_evicts():
+    assert _redis_options(SERVICES["redis"])["--maxmemory-policy"] == "noeviction"
+    cache = _redis_options(SERVICES["cache"])
+    assert cache["--maxmemory"].endswith("mb")
+    assert cache["--maxmemory-policy"] == "volatile-lru"  # page-cache versions have no expiry
+    env = COMPOSE["x-app"]["environment"]
+    assert env["REDIS_URL"].startswith("redis://redis:")
+    assert env["CACHE_REDIS_URL"].startswith("redis://cache:")
+
+
+def test_readers_reach_nginx_only_and_nginx_passes_to_gunicorn():
+    nginx = SERVICES["nginx"]
+    assert nginx["volumes"] == ["./deploy/nginx.conf:/etc/nginx/templates/default.conf.template:ro"]
+    assert (ROOT / "deploy" / "nginx.conf").exists()
+    assert nginx["environment"]["VERDICTS_UPSTREAM"] == "web:8000"
+    assert nginx["ports"] == [f"8000:{nginx['environment']['VERDICTS_LISTEN']}"]
+    assert "ports" not in SERVICES["web"] and "--bind 0.0.0.0:8000" in SERVICES["web"]["command"]
+    assert COMPOSE["x-app"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"  # nginx, and only it
 
 
 def test_app_services_set_only_variables_the_settings_read():
@@ -32,7 +58,8 @@ def test_app_services_set_only_variables_the_settings_read():
     for name in APP_SERVICES:
         variables = set(SERVICES[name]["environment"])
         assert variables <= known, (name, variables - known)
-        assert {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "SITE_URL"} <= variables
+        assert {"DATABASE_URL", "REDIS_URL", "CACHE_REDIS_URL", "SITE_URL"} <= variables
+        assert "DJANGO_SECRET_KEY" in variables
 
 
 def _import(target: str) -> object:

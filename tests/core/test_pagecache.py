@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from reviews.services import review_save, vote_cast
@@ -113,3 +114,50 @@ def test_each_reader_gets_their_own_csrf_token_and_nonce_in_a_cached_page(pair):
     assert "Placeholder" not in html
     saved = second.post(f"/tools/{pair.tool_a.slug}/bookmark/", {"csrfmiddlewaretoken": token})
     assert saved.status_code == 302  # the token from the cached page passes the CSRF check
+
+
+def pages_kept() -> int:
+    return len(cache.keys("page:*"))
+
+
+def test_an_address_with_a_parameter_the_page_does_not_read_moves_to_the_one_without(client):
+    """A made-up query string is never a page of its own: each used to be kept for
+    PAGE_CACHE_SECONDS, and one client filled Redis with 52 a second."""
+    ToolFactory(name="Ollama")
+    for made_up in range(20):
+        response = client.get(f"/tools/?q=olla&utm_source=mail&n={made_up}")
+        assert response.status_code == 301 and response["Location"] == "/tools/?q=olla"
+    assert client.get("/?anything=1")["Location"] == "/"
+    assert client.get("/tools/?sort=name&sort=newest")["Location"] == "/tools/?sort=newest"
+    assert pages_kept() == 0
+    assert state(client.get("/tools/?q=olla", follow=True)) == "miss"
+    assert pages_kept() == 1
+
+
+def test_members_are_moved_to_the_address_without_it_too(client, member):
+    client.force_login(member)
+    response = client.get("/compare/?utm_campaign=x&category=chat")
+    assert response.status_code == 301 and response["Location"] == "/compare/?category=chat"
+
+
+def test_a_parameter_that_may_repeat_is_kept_whole(client):
+    tools = [ToolFactory() for _ in range(3)]
+    query = "&".join(f"with={tool.slug}" for tool in tools)
+    response = client.get(f"/compare/?{query}")
+    assert response.status_code == 200 and state(response) == "miss"
+
+
+def test_the_same_query_in_another_order_or_spelling_is_one_page(client):
+    ToolFactory(name="Ollama")
+    assert state(client.get("/tools/?q=olla&sort=name")) == "miss"
+    assert state(client.get("/tools/?sort=name&q=oll%61")) == "hit"
+    assert pages_kept() == 1
+
+
+@pytest.mark.parametrize("query", ["sort=bogus", "min_votes=lots", "page=999", "page=01", "page=x"])
+def test_values_no_link_asks_for_are_answered_but_not_kept(client, query):
+    ToolFactory()
+    response = client.get(f"/tools/?{query}")
+    assert response.status_code == 200 and state(response) == "skip"
+    assert pages_kept() == 0
+    assert state(client.get("/tools/?page=1")) == "miss"  # the first page, as its links ask

@@ -21,8 +21,11 @@ REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 class RedisServer:
-    def __init__(self, workdir: Path) -> None:
+    """``options``: more redis-server arguments, e.g. ``"--maxmemory", "2mb"``."""
+
+    def __init__(self, workdir: Path, *options: str) -> None:
         self.workdir = workdir
+        self.options = options
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -39,6 +42,7 @@ class RedisServer:
                 "--save", "",
                 "--appendonly", "no",
                 "--dir", str(self.workdir),
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -65,6 +69,9 @@ class RedisServer:
 
     def thaw(self) -> None:
         os.kill(self.process.pid, signal.SIGCONT)
+
+    def info(self, section: str) -> dict:
+        return self.client().info(section)
 
     def client(self) -> redis.Redis:
         return redis.Redis(port=self.port, socket_timeout=2)

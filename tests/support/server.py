@@ -34,7 +34,10 @@ def production_env(**extra: str) -> dict[str, str]:
 
 
 class Gunicorn:
-    def __init__(self, *, env: dict[str, str], logfile: Path, workers: int = 1) -> None:
+    """``workers``: processes of one thread each (one database connection each);
+    ``None``: as gunicorn.conf.py has it (workers, threads), as in production."""
+
+    def __init__(self, *, env: dict[str, str], logfile: Path, workers: int | None = 1) -> None:
         self.env = production_env(**env)
         self.logfile = logfile
         self.workers = workers
@@ -81,7 +84,7 @@ class Gunicorn:
                     str(BIN / "gunicorn"),
                     "verdicts.wsgi:application",
                     f"--bind=127.0.0.1:{self.port}",
-                    f"--workers={self.workers}",
+                    *([f"--workers={self.workers}", "--threads=1"] if self.workers else []),
                 ],
                 cwd=ROOT,
                 env=self.env,

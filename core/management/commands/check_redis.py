@@ -9,13 +9,12 @@ START_HINT = (
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
-    help = "Check that Redis (the cache and the Celery broker) answers."
+    help = "Check that Redis (the Celery broker, and the cache's if it has its own) answers."
 
     def handle(self, *args, **options):
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
-        try:
-            client.ping()
-        except redis.RedisError:
-            raise CommandError(
-                f"Redis is not reachable at {settings.REDIS_URL}; {START_HINT}"
-            ) from None
+        for url in dict.fromkeys([settings.REDIS_URL, settings.CACHE_REDIS_URL]):
+            client = redis.Redis.from_url(url, socket_connect_timeout=2)
+            try:
+                client.ping()
+            except redis.RedisError:
+                raise CommandError(f"Redis is not reachable at {url}; {START_HINT}") from None
