@@ -27,6 +27,7 @@ from newsletter.editions import (
 from newsletter.emails import EditionContent, edition_contents, edition_message, edition_moved
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.services import (
+    QueueDown,
     edition_pause,
     edition_resume,
     edition_send_test,
@@ -211,8 +212,7 @@ class EditionAdmin(admin.ModelAdmin):
     def _then(self, request: HttpRequest, edition: Edition) -> HttpResponse | None:
         """After the form saved: the test copy, or the sending page, if a button asked."""
         if SAVE_AND_TEST in request.POST:
-            edition_send_test(edition=edition, email=request.user.email)
-            self.message_user(request, f"Saved. A test copy is on its way to {request.user.email}.")
+            self._send_test(request, edition, saved="Saved. ")
             return redirect(f"admin:{self._urlname}_change", edition.pk)
         if SAVE_AND_REVIEW in request.POST:
             self.message_user(request, "Saved. Check what goes out, then confirm.")
@@ -276,11 +276,18 @@ class EditionAdmin(admin.ModelAdmin):
             return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
         return HttpResponse(message.alternatives[0].content)
 
+    def _send_test(self, request: HttpRequest, edition: Edition, *, saved: str = "") -> None:
+        try:
+            edition_send_test(edition=edition, email=request.user.email)
+        except QueueDown as error:
+            self.message_user(request, f"{saved}{error}", level="error")
+        else:
+            self.message_user(request, f"{saved}A test copy is on its way to {request.user.email}.")
+
     @method_decorator(require_POST)
     def send_test_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         edition = self._edition(request, pk, change=True)
-        edition_send_test(edition=edition, email=request.user.email)
-        self.message_user(request, f"A test copy is on its way to {request.user.email}.")
+        self._send_test(request, edition)
         back = "send" if request.POST.get("back") == "send" else "change"
         return redirect(f"admin:{self._urlname}_{back}", pk)
 

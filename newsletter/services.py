@@ -15,6 +15,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from newsletter import links
 from newsletter.editions import edition_begin, edition_move
@@ -135,7 +136,17 @@ def edition_resume(*, edition: Edition) -> Edition:
     return edition
 
 
+class QueueDown(Exception):
+    """The task queue did not take the task: nothing was queued."""
+
+
 def edition_send_test(*, edition: Edition, email: str) -> None:
-    """A copy of the edition to ``email`` (an editor), marked as a test."""
-    with transaction.atomic():
-        send_edition_test.delay_on_commit(edition.pk, email)
+    """A copy of the edition to ``email`` (an editor), marked as a test; QueueDown if the
+    broker does not answer, so the editor is told rather than promised a copy."""
+    try:
+        send_edition_test.delay(edition.pk, email)
+    except KombuOperationalError as error:
+        raise QueueDown(
+            "The test copy could not be queued: the task queue is not answering. "
+            "Try again in a minute."
+        ) from error

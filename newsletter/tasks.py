@@ -164,6 +164,14 @@ def _give_up(what: str, why: str, give_up) -> None:
 
 def senders_queue(edition_id: int) -> None:
     """Queue the senders once the transaction commits; each claims its own chunks (SKIP
-    LOCKED), so NEWSLETTER_SENDERS workers share an edition without sharing a message."""
-    for _ in range(settings.NEWSLETTER_SENDERS):
-        send_edition.delay_on_commit(edition_id)
+    LOCKED), so NEWSLETTER_SENDERS workers share an edition without sharing a message.
+
+    With the broker down the editor's request still succeeds (the failure is logged):
+    beat's sweep starts the senders of an edition nobody is sending within seconds of the
+    broker coming back."""
+
+    def start() -> None:
+        for _ in range(settings.NEWSLETTER_SENDERS):
+            send_edition.delay(edition_id)
+
+    transaction.on_commit(start, robust=True)

@@ -518,3 +518,34 @@ def test_the_preview_s_unsubscribe_link_leads_to_the_sample_page(client, editor)
     html = client.get(f"/admin/newsletter/edition/{draft.pk}/preview/").content.decode()
     assert 'href="https://verdicts.example/newsletter/unsubscribe/sample/"' in html
     assert client.get("/newsletter/unsubscribe/sample/").status_code == 200
+
+
+def test_a_test_copy_while_the_queue_is_down_says_so_and_a_send_still_starts(
+    client, editor, reviewed_comparison, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The broker not answering is a message to the editor, never a 500; an edition they
+    start meanwhile is committed, for beat's sweep to send once the broker is back."""
+    from newsletter.models import Edition
+    from tests.factories import EditionFactory, SubscriberFactory
+    from tests.support.redis import RedisServer, point_celery_at
+
+    SubscriberFactory()
+    edition = EditionFactory(comparisons=[reviewed_comparison])
+    client.force_login(editor)
+    down = RedisServer(tmp_path).start()
+    point_celery_at(down.url)
+    down.stop()
+    try:
+        page = client.post(
+            f"/admin/newsletter/edition/{edition.pk}/send-test/", follow=True
+        ).content.decode()
+        assert "The test copy could not be queued" in page
+        with django_capture_on_commit_callbacks(execute=True) as queued:
+            response = client.post(
+                f"/admin/newsletter/edition/{edition.pk}/send/", {"recipients": "1"}
+            )
+        assert response.status_code == 302
+        assert len(queued) == 1  # the senders' start ran, failed, and was only logged
+        assert Edition.objects.get(pk=edition.pk).status == Edition.Status.SENDING
+    finally:
+        point_celery_at(settings.CELERY_BROKER_URL)

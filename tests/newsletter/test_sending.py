@@ -28,11 +28,14 @@ def readers(count: int) -> list[str]:
 
 
 @pytest.fixture
-def start(reviewed_comparison):
+def start(reviewed_comparison, django_capture_on_commit_callbacks):
     """Start an edition to the subscribers there are now; the test runs the sending itself."""
 
     def start_edition() -> Edition:
-        with patch.object(send_edition, "delay_on_commit") as queued:
+        with (
+            patch.object(send_edition, "delay") as queued,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
             edition = edition_start(edition=EditionFactory(comparisons=[reviewed_comparison]))
         queued.assert_called_once_with(edition.pk)
         return edition
