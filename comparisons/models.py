@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.bidi import isolate
+from core.history import history_of
 from core.publishing import PUBLISHED_AT_HELP, STATUS_HELP, Publishable, PublishStatus
 from core.text import CleanText
 from tools.models import Tool, live_q
@@ -147,11 +148,9 @@ def pair_slug(first: str, second: str) -> str:
 # The pick's history (pghistory, as tools.models explains): a snapshot each time the pick
 # is recorded anew, so the diff between two says what it was and what it became.
 COMPARISON_HISTORY_FIELDS = ["tool_a", "tool_b", "pick_winner", "pick_reason", "pick_since"]
-ComparisonEvent = pghistory.create_event_model(
+ComparisonEvent = history_of(
     Comparison,
     pghistory.UpdateEvent("pick-changed", condition=pghistory.AnyChange("pick_since")),
     fields=COMPARISON_HISTORY_FIELDS,
-    model_name="ComparisonEvent",
-    append_only=True,
-    abstract=False,
+    name="ComparisonEvent",
 )

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Least
 from django.urls import reverse
 
+from core.history import history_of
 from core.scoring import mean, percent
 from core.text import CleanText
 from tools.models import OldSlug, Tool, live_q, old_slug_refused, slug_is_a_slug
@@ -285,24 +286,20 @@ class PersonaSlug(OldSlug):
 # The history of the panel (pghistory triggers; see tools.models): every review's score,
 # call and text, and each seat's name and place on the panel.
 REVIEW_HISTORY_FIELDS = ["tool", "persona", "score", "call", "body"]
-ReviewEvent = pghistory.create_event_model(
+ReviewEvent = history_of(
     Review,
     pghistory.InsertEvent("added"),
     pghistory.UpdateEvent("changed", condition=pghistory.AnyChange("score", "call", "body")),
     pghistory.DeleteEvent("removed"),
     fields=REVIEW_HISTORY_FIELDS,
-    model_name="ReviewEvent",
-    append_only=True,
-    abstract=False,
+    name="ReviewEvent",
 )
 
 PERSONA_HISTORY_FIELDS = ["name", "is_active"]
-PersonaEvent = pghistory.create_event_model(
+PersonaEvent = history_of(
     Persona,
     pghistory.InsertEvent("added"),
     pghistory.UpdateEvent("changed", condition=pghistory.AnyChange(*PERSONA_HISTORY_FIELDS)),
     fields=PERSONA_HISTORY_FIELDS,
-    model_name="PersonaEvent",
-    append_only=True,
-    abstract=False,
+    name="PersonaEvent",
 )

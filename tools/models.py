@@ -21,6 +21,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from core.history import history_of
 from core.publishing import PUBLISHED_AT_HELP, STATUS_HELP, Publishable, PublishStatus
 from core.scoring import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
 from core.text import CleanText
@@ -607,18 +608,16 @@ def _call_moved(ships: str, skips: str) -> str:
 
 
 TOOL_HISTORY_FIELDS = ["name", "category", "status", "pricing_entry", "pricing_detail"]
-ToolEvent = pghistory.create_event_model(
+ToolEvent = history_of(
     Tool,
     pghistory.InsertEvent("added"),
     pghistory.UpdateEvent("changed", condition=pghistory.AnyChange(*TOOL_HISTORY_FIELDS)),
     fields=TOOL_HISTORY_FIELDS,
-    model_name="ToolEvent",
-    append_only=True,
-    abstract=False,
+    name="ToolEvent",
 )
 
 TOOL_CALL_FIELDS = ["panel_ships", "panel_skips", "community_ships", "community_skips"]
-ToolCallEvent = pghistory.create_event_model(
+ToolCallEvent = history_of(
     Tool,
     pghistory.InsertEvent("calls-added"),
     pghistory.UpdateEvent(
@@ -629,7 +628,5 @@ ToolCallEvent = pghistory.create_event_model(
         ),
     ),
     fields=TOOL_CALL_FIELDS,
-    model_name="ToolCallEvent",
-    append_only=True,
-    abstract=False,
+    name="ToolCallEvent",
 )
