@@ -6,6 +6,7 @@ accepts and nothing answers, the slower fault). Figures are printed for SECURITY
 """
 
 import logging
+import re
 import time
 
 import pytest
@@ -119,7 +120,10 @@ def test_pages_cached_before_an_outage_show_the_votes_cast_during_it(redis, monk
 
     page = reader.get(tool.get_absolute_url()).content.decode()
     assert "ship · 1 vote" in page
-    assert "No community votes yet" not in page
+    # The Facts' community row, not the History, which now says the call moved from it.
+    [community] = re.findall(rf'<dd id="community-row-{tool.slug}">(.*?)</dd>', page, re.S)
+    assert "No community votes yet" not in community
+    assert "Community call: No community votes yet → Ship" in page
 
 
 def test_pages_say_they_bypassed_the_cache_while_redis_is_down_and_miss_once_it_is_back(
