@@ -4,6 +4,7 @@ from reviews.models import Call
 from tests.factories import ReviewFactory, ToolFactory
 from tests.newsletter.conftest import (  # noqa: F401 - the real worker's fixtures, shared
     celery_worker,
+    eager_celery,
     fast_sending,
     site_url,
     start_worker,
