@@ -1,5 +1,6 @@
 """How django-allauth behaves on this site."""
 
+import ipaddress
 import logging
 import smtplib
 from urllib.parse import quote
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
+from core.addresses import validate_deliverable
 from core.mail import with_plain_headers
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,31 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": "That's more than we can take at once. Wait a minute, then try again.",
         "same_as_current": "That is what it is already.",
     }
+
+    def clean_email(self, email: str) -> str:
+        """Sign-up, a new or changed address, a password reset: an address mail can reach."""
+        validate_deliverable(email)
+        return super().clean_email(email)
+
+    def is_safe_url(self, url: str) -> bool:
+        # allauth parses a ``next`` it is handed before it checks it; one that is no URL at
+        # all (``//[::1``) raised ValueError there, a 500 on the sign-in and reset pages.
+        try:
+            return super().is_safe_url(url)
+        except ValueError:
+            return False
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
+        """What allauth counts failed sign-ins by ("5/5m/key"): the address typed in, and
+        the client's network.
+
+        Counted by the address typed alone, five wrong passwords from anyone locked its
+        owner out for five minutes, from anywhere. Now they lock out only the network they
+        came from; allauth's "10/m/ip" still bounds each network's guesses at every
+        account. allauth clears the count on a password reset with this key too.
+        """
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{client_network(request)}"
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Send now; if the SMTP server is down, log it and answer the reader as usual.
@@ -94,3 +121,12 @@ def client_ip(request: HttpRequest) -> str:
     django-ratelimit uses it too, so every rate limit on the site counts the same clients.
     """
     return get_adapter(request).get_client_ip(request)
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client's address, or for IPv6 its /64 (as allauth's per-address limits count
+    it): one machine holds a whole /64 and could take a fresh address for every try."""
+    address = ipaddress.ip_address(client_ip(request))
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)

@@ -5,6 +5,9 @@ box (it vanishes as soon as the reader types). ACCOUNT_FORMS in settings names t
 """
 
 from allauth.account import forms as allauth
+from django import forms
+
+from core.addresses import UNDELIVERABLE
 
 
 class SiteLabels:
@@ -17,6 +20,8 @@ class SiteLabels:
             field.widget.attrs.pop("placeholder", None)
             if name in self.labels:
                 field.label = self.labels[name]
+            if isinstance(field, forms.EmailField):  # Django's words, else
+                field.error_messages["invalid"] = UNDELIVERABLE
 
 
 class LoginForm(SiteLabels, allauth.LoginForm):

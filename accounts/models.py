@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from core.addresses import validate_deliverable
 from core.text import CleanText
 
 
@@ -29,7 +30,7 @@ class User(CleanText, AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField("email address", unique=True, validators=[validate_deliverable])
     name = models.CharField("display name", max_length=80, blank=True)
 
     USERNAME_FIELD = "email"

@@ -52,15 +52,42 @@ def _head_as_get(pattern: URLPattern) -> URLPattern:
     return pattern
 
 
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+# What any address of the API can answer besides what its operation declares: the site's
+# own refusals (core/errors.py, core/middleware.py), in the Error schema, and gunicorn's,
+# which it sends before the site sees the request, as plain text.
+SERVER_ANSWERS = {
+    400: {
+        "description": "Malformed request: a Content-Type, charset or body the site cannot "
+        "read, or a query with over 1,000 parameters. (The server answers a malformed "
+        "request line, header or Content-Length with a plain-text 400 of its own.)",
+        "content": _ERROR,
+    },
+    405: {"description": "Method not allowed: the API only reads", "content": _ERROR},
+    414: {"description": "URI too long: the request line passes 4,094 bytes (plain text)"},
+    431: {"description": "Request header fields too large: one passes 8,190 bytes, or "
+          "there are more than 100 (plain text)"},
+}  # fmt: skip
+
+
 class SiteAPI(NinjaAPI):
     """Ninja, with URL names in the site's style (``api:tool-list``, not ``api:tool_list``),
-    answering HEAD wherever it answers GET."""
+    answering HEAD wherever it answers GET, and a schema that lists every status it can
+    answer."""
 
     def get_operation_url_name(self, operation, router: Router) -> str:
         return operation.view_func.__name__.replace("_", "-")
 
     def _get_urls(self) -> list:
         return [_head_as_get(pattern) for pattern in super()._get_urls()]
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in SERVER_ANSWERS.items():
+                    operation["responses"].setdefault(status, answer)
+        return schema
 
 
 class Index(Schema):

@@ -5,8 +5,10 @@ messages region (``#messages`` in base.html) while the part of the page that ask
 was; base.html's htmx-config lets htmx swap these statuses.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.views import defaults
@@ -42,7 +44,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 # The handlers Django calls for its own 400, 403 and 404 answers: the same pages as before
-# for plain requests, a notice for htmx requests.
+# for plain requests, a notice for htmx requests, and for the JSON API its Error schema.
+API_PREFIX = "/api/"
 
 
 def _drop_unreadable_form(request: HttpRequest) -> None:
@@ -57,6 +60,8 @@ def _drop_unreadable_form(request: HttpRequest) -> None:
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     _drop_unreadable_form(request)
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Malformed request."}, status=400)
     if getattr(request, "htmx", False):
         return problem(
             request, status=400, template="400.html", message="That request was malformed."
@@ -66,6 +71,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     _drop_unreadable_form(request)
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Forbidden."}, status=403)
     if getattr(request, "htmx", False):
         return problem(request, status=403, template="403.html", message="That isn't open to you.")
     return defaults.permission_denied(request, exception)
@@ -73,7 +80,33 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     _drop_unreadable_form(request)
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not Found"}, status=404)
     if getattr(request, "htmx", False):
         message = "We couldn't find that any more. Reload the page to see what's there now."
         return problem(request, status=404, template="404.html", message=message)
     return defaults.page_not_found(request, exception)
+
+
+def explain_refused_methods(get_response: Callable[[HttpRequest], HttpResponse]):
+    """A 405 in the site's style: Django's (``require_POST`` and the like) has no body.
+
+    It keeps the Allow header; a HEAD gets the headers alone, as for any page.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        if request.path.startswith(API_PREFIX):
+            styled = JsonResponse({"detail": "Method not allowed"}, status=405)
+        else:
+            message = "It answers other kinds of request. Go back and try again."
+            styled = problem(request, status=405, template="405.html", message=message)
+        if "Allow" in response:
+            styled["Allow"] = response["Allow"]
+        return styled
+
+    return middleware

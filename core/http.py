@@ -31,6 +31,22 @@ def back_url(request: HtmxHttpRequest, fallback: str) -> str:
     return fallback
 
 
+def page_path(request: HtmxHttpRequest) -> str:
+    """The path of the page the reader is on: for htmx, the one it says it swaps into.
+
+    django-htmx parses the HX-Current-URL header as it is sent, so one that is no URL
+    (``http://[::1``) raised ValueError in the template; it counts as naming no page.
+    """
+    htmx = getattr(request, "htmx", None)
+    if htmx is not None:
+        try:
+            if current := htmx.current_url_abs_path:
+                return current
+        except ValueError:
+            pass
+    return request.get_full_path()
+
+
 def sign_in_first(request: HtmxHttpRequest, next_url: str) -> HttpResponse:
     """Send a signed-out reader to sign in, and from there back to ``next_url``."""
     url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"

@@ -1,9 +1,12 @@
 from django import forms
 
+from core.addresses import validate_deliverable
+
 
 class SubscribeForm(forms.Form):
     email = forms.EmailField(
         max_length=254,
+        validators=[validate_deliverable],
         error_messages={
             "required": "Enter your email address.",
             "invalid": "That isn't an email address we can write to. Check it and try again.",

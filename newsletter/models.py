@@ -1,6 +1,8 @@
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -8,6 +10,7 @@ from django.db.models.functions import Lower, Now
 from django.urls import reverse
 
 from comparisons.models import Comparison
+from core.addresses import validate_deliverable
 from core.text import CleanText
 
 
@@ -28,7 +31,7 @@ class Subscriber(CleanText, models.Model):
         ACTIVE = "active", "Active"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
-    email = models.EmailField(max_length=254)
+    email = models.EmailField(max_length=254, validators=[validate_deliverable])
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     # The secret in every unsubscribe link; it never changes, so old emails keep working.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -81,13 +84,18 @@ class EditionQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-created_at", "-pk")
 
-    def stalled(self):
-        """Being sent, with rows due and none leased: no sender is working on it."""
+    def unattended(self):
+        """Being sent, with rows due, and no sender heard from for NEWSLETTER_SENDER_SILENCE
+        seconds: its senders died, gave up or were never started. Beat's sweep starts some.
+
+        It does not wait for the rows a dead sender holds: their leases run out later, and
+        the senders started here take them then.
+        """
         deliveries = Delivery.objects.filter(edition=OuterRef("pk"))
         return (
             self.filter(status=Edition.Status.SENDING)
             .filter(Exists(deliveries.due()))
-            .exclude(Exists(deliveries.leased()))
+            .exclude(Exists(deliveries.signs_of_life()))
         )
 
 
@@ -184,6 +192,20 @@ class DeliveryQuerySet(models.QuerySet):
     def leased(self):
         """Pending rows a sender has claimed and may be sending right now."""
         return self.pending().filter(claim__isnull=False, available_at__gt=Now())
+
+    def signs_of_life(self):
+        """Rows a sender leased or sent within the last NEWSLETTER_SENDER_SILENCE seconds.
+
+        A sender leases a row for NEWSLETTER_CLAIM_LEASE when it claims it and again just
+        before sending it, and renews its chunk at each try while the server is down; so
+        a lease ending more than (lease − silence) from now was taken within the silence.
+        """
+        silence = settings.NEWSLETTER_SENDER_SILENCE
+        taken_after = Now() + dt.timedelta(seconds=settings.NEWSLETTER_CLAIM_LEASE - silence)
+        return self.filter(
+            Q(status=Delivery.Status.PENDING, claim__isnull=False, available_at__gt=taken_after)
+            | Q(status=Delivery.Status.SENT, sent_at__gt=Now() - dt.timedelta(seconds=silence))
+        )
 
 
 class Delivery(CleanText, models.Model):

@@ -4,20 +4,39 @@
   sent (``editions.edition_begin``).
 - A sender claims a chunk of due rows with SELECT … FOR UPDATE SKIP LOCKED, so
   two senders never take the same row, and leases them: it moves their
-  ``available_at`` one lease ahead and commits. Then it sends the chunk over one
-  SMTP connection and commits each row as sent as soon as the server has
-  answered 250.
+  ``available_at`` one lease (NEWSLETTER_CLAIM_LEASE) ahead and commits. Then it
+  sends the chunk over one SMTP connection and commits each row as sent as soon
+  as the server has answered 250.
 - Just before each message the sender renews that row's lease, and skips the
   row if it no longer holds it. A message takes far less than a lease, so a row
   is never taken over while its holder is still sending it, however slow the
   rest of the chunk was.
 - A sender that dies keeps its leases until they run out; then another sender
   takes the rows it had not marked. Only the message in flight at the death,
-  taken by the server but not yet marked, can go out twice.
+  taken by the server but not yet marked, can go out twice. The rest of the
+  list does not wait for that: a lease taken or a message sent is a sender's
+  sign of life, and beat's sweep (``Edition.objects.unattended``) starts new
+  senders for an edition none of whose senders has shown one for
+  NEWSLETTER_SENDER_SILENCE seconds.
 - A temporary refusal (4xx) puts the row back with a growing backoff; a
-  permanent one (5xx) marks it failed. A lost connection ends the run, and the
-  task retries with backoff.
+  permanent one (5xx) or an address that cannot be sent to marks it failed.
+- When the server or the connection fails (refused, cut, timed out, 421), the
+  row in flight goes back with a short backoff, its attempt counted, and the
+  sender reconnects and carries on with the rest of the chunk: at once the first
+  time, then waiting longer while the server keeps failing with nothing sent
+  (NEWSLETTER_RECONNECT_BACKOFF, doubling up to NEWSLETTER_RECONNECT_BACKOFF_MAX),
+  and from the start again once a message goes through. It holds its rows the
+  while, renewing their lease at each try. The database failing (a terminated
+  connection, a restart) is met the same way: the sender reconnects, first marks
+  sent any message the server had taken (so it is not sent again), puts back the
+  rest of its chunk and carries on.
 - The edition's status is read before each chunk: pausing takes effect there.
+- A run ends when the edition is sent, paused or gone; when nothing is due (the
+  task queues the next run for when a row falls due, if that is within a sweep
+  interval; if later, the sweep starts one then); or when its time budget
+  (NEWSLETTER_TASK_BUDGET) is spent, and the task queues the next run at once.
+  So a run never sleeps in its worker process waiting for rows, only while the
+  server or the database is failing.
 
 Rows are committed one statement at a time, so none of this may run inside a
 transaction.
@@ -33,7 +52,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Min
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -43,12 +62,29 @@ from newsletter.models import Delivery, Edition, Subscriber
 
 log = logging.getLogger(__name__)
 
+# The connection to PostgreSQL broke (terminated, restarted, unreachable): worth a retry.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# What sending one message can raise. ValueError (UnicodeError among them): an address
+# the mailer cannot put on the wire.
+SMTP_ERRORS = (smtplib.SMTPException, OSError, ValueError)
+
 
 def backoff(attempt: int) -> float:
-    """Seconds to wait before try ``attempt + 1``: doubling, within a ceiling."""
+    """Seconds to wait before try ``attempt + 1`` after a refusal: doubling, within a ceiling."""
     return min(
         settings.NEWSLETTER_RETRY_BACKOFF * 2 ** max(attempt - 1, 0),
         settings.NEWSLETTER_RETRY_BACKOFF_MAX,
+    )
+
+
+def reconnect_backoff(failures: int) -> float:
+    """Seconds to wait after ``failures`` server or database failures in a row with nothing
+    sent between them: none after the first, then doubling, within a ceiling."""
+    if failures <= 1:
+        return 0.0
+    return min(
+        settings.NEWSLETTER_RECONNECT_BACKOFF * 2 ** (failures - 2),
+        settings.NEWSLETTER_RECONNECT_BACKOFF_MAX,
     )
 
 
@@ -56,13 +92,13 @@ def backoff(attempt: int) -> float:
 class SMTPFailure:
     error: str
     permanent: bool = False
-    # The server or the connection failed, not this recipient: stop and try later.
+    # The server or the connection failed, not this recipient: reconnect, blame no one.
     halts_run: bool = False
 
 
 def smtp_failure(exc: Exception) -> SMTPFailure:
-    """What a failed send means for the recipient's row and for the run."""
-    if isinstance(exc, ValueError):  # Django refuses a malformed address before sending
+    """What a failed send means for the recipient's row and for the connection."""
+    if isinstance(exc, ValueError):  # Django refuses or cannot encode the address
         return SMTPFailure(f"Invalid address: {exc}", permanent=True)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(exc.recipients.values()))
@@ -82,14 +118,20 @@ class Run:
     """How a sending run ended, and what the task should do next."""
 
     finished: bool = False  # sent, paused or gone: nothing more to queue
-    again_in: float | None = None  # queue another run in this many seconds
-    error: Exception | None = None  # the SMTP server failed: retry with backoff
+    # Queue the next run in this many seconds: 0 when the budget is spent, a moment when a
+    # row falls due soon. None: nothing is due for a while; beat's sweep starts a run then.
+    again_in: float | None = None
+    sent: int = 0
 
 
 @dataclass(frozen=True)
 class Chunk:
     claim: uuid.UUID
     deliveries: list[Delivery]
+
+    def rows(self):
+        """The chunk's rows this sender still holds and has not finished."""
+        return Delivery.objects.filter(claim=self.claim, status=Delivery.Status.PENDING)
 
 
 def _lease_end():
@@ -111,69 +153,167 @@ def edition_deliver(*, edition_id: int) -> Run:
     """Send chunks of ``edition_id`` until none is due or NEWSLETTER_TASK_BUDGET is spent."""
     if transaction.get_connection().in_atomic_block:
         raise RuntimeError("edition_deliver commits as it goes: call it outside a transaction.")
-    started = time.monotonic()
-    content = None
-    while time.monotonic() - started < settings.NEWSLETTER_TASK_BUDGET:
-        edition = Edition.objects.filter(pk=edition_id).first()
-        if edition is None or edition.status != Edition.Status.SENDING:
-            return Run(finished=True)
-        chunk = deliveries_claim(edition=edition)
-        if not chunk.deliveries:
-            return _wrap_up(edition)
-        content = content or EditionContent.load(edition)
-        log.info("Edition %s: sending a chunk of %d", edition.key, len(chunk.deliveries))
-        if error := _send_chunk(chunk, content):
-            log.warning("Edition %s: SMTP failed, will retry: %s", edition.key, error)
-            return Run(error=error)
-    return Run(again_in=0)
-
-
-def _send_chunk(chunk: Chunk, content: EditionContent) -> Exception | None:
-    """Send a chunk over one connection; None, or the error that ends the run."""
-    mailer = mailers.default
+    sender = Sender(edition_id)
     try:
-        try:
-            mailer.open()
-        except (smtplib.SMTPException, OSError) as exc:
-            return exc
-        for delivery in chunk.deliveries:
-            if error := _send_one(mailer, chunk, delivery, content):
-                return error
-        return None
+        return sender.run()
     finally:
-        # Whatever this run did not get to, another may take at once.
-        Delivery.objects.filter(claim=chunk.claim, status=Delivery.Status.PENDING).update(
-            claim=None, available_at=Now()
+        sender.disconnect()
+
+
+class Sender:
+    """One run of one edition: its SMTP connection, what it has left to settle, and how
+    many times in a row the server or the database has failed it."""
+
+    def __init__(self, edition_id: int) -> None:
+        self.edition_id = edition_id
+        self.key = str(edition_id)
+        self.deadline = time.monotonic() + settings.NEWSLETTER_TASK_BUDGET
+        self.mailer = mailers.default
+        self.connected = False
+        self.content: EditionContent | None = None
+        self.failures = 0  # server or database failures since a message last went through
+        self.sent = 0
+        self.held: Chunk | None = None  # a chunk whose unsent rows still need putting back
+        self.unmarked: tuple[Chunk, int] | None = None  # taken by the server, not yet marked
+
+    def time_left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def run(self) -> Run:
+        while self.time_left() > 0:
+            try:
+                self.settle()
+                edition = Edition.objects.filter(pk=self.edition_id).first()
+                if edition is None or edition.status != Edition.Status.SENDING:
+                    return Run(finished=True, sent=self.sent)
+                self.key = edition.key
+                chunk = deliveries_claim(edition=edition)
+                if chunk.deliveries:
+                    self.content = self.content or EditionContent.load(edition)
+                    self.send_chunk(chunk)
+                    continue
+                wait = _next_due_in(edition)
+                if wait is None:
+                    _mark_sent(edition)
+                    return Run(finished=True, sent=self.sent)
+                soon = wait <= settings.NEWSLETTER_SWEEP_INTERVAL
+                return Run(again_in=wait if soon else None, sent=self.sent)
+            except DATABASE_ERRORS as exc:
+                self.database_failed(exc)
+        with contextlib.suppress(*DATABASE_ERRORS):
+            self.settle()
+        return Run(again_in=0, sent=self.sent)
+
+    def send_chunk(self, chunk: Chunk) -> None:
+        log.info("Edition %s: sending a chunk of %d", self.key, len(chunk.deliveries))
+        self.held = chunk
+        try:
+            for delivery in chunk.deliveries:
+                if self.time_left() <= 0 or not self.connect(chunk):
+                    break  # the budget is spent: hand the rest over
+                self.send_one(chunk, delivery)
+            self.settle()
+        finally:
+            # Whatever this run did not get to, another may take at once. If the database
+            # is what failed, this waits for the next settle(), once it is back.
+            with contextlib.suppress(*DATABASE_ERRORS):
+                self.settle()
+            self.disconnect()
+
+    def connect(self, chunk: Chunk) -> bool:
+        """Open the SMTP connection if it is not; while the server fails, keep trying (and
+        holding the chunk) until the time budget is spent. False if it was."""
+        while not self.connected:
+            if self.time_left() <= 0:
+                return False
+            try:
+                self.mailer.open()
+                self.connected = True
+            except (smtplib.SMTPException, OSError) as exc:
+                self.server_failed(exc, holding=chunk)
+        return True
+
+    def send_one(self, chunk: Chunk, delivery: Delivery) -> None:
+        mine = chunk.rows().filter(pk=delivery.pk)
+        # A fresh lease for the time this message takes; an unsubscribe since the claim counts.
+        if not mine.filter(subscriber__status=Subscriber.Status.ACTIVE).update(
+            available_at=_lease_end()
+        ):
+            mine.update(status=Delivery.Status.SKIPPED)  # a no-op if the row is no longer ours
+            return
+        message = edition_message(
+            content=self.content, subscriber=delivery.subscriber, delivery_id=delivery.pk
         )
-        _close(mailer)
+        try:
+            self.mailer.send_messages([message])
+        except SMTP_ERRORS as exc:
+            failure = smtp_failure(exc)
+            _record_failure(mine, attempts=delivery.attempts + 1, failure=failure)
+            if failure.halts_run:
+                self.server_failed(exc, holding=chunk)
+            return
+        # The server has the message: record it before anything else can go wrong, and
+        # remember it until then, so a database failure now does not send it twice.
+        self.unmarked = (chunk, delivery.pk)
+        self.sent += 1
+        self.failures = 0
+        self.mark_sent()
 
+    def mark_sent(self) -> None:
+        chunk, pk = self.unmarked
+        marked = (
+            chunk.rows()
+            .filter(pk=pk)
+            .update(
+                status=Delivery.Status.SENT,
+                sent_at=Now(),
+                attempts=F("attempts") + 1,
+                last_error="",
+            )
+        )
+        self.unmarked = None
+        if not marked:
+            log.warning("Delivery %s was sent after its claim was lost", pk)
 
-def _send_one(mailer, chunk: Chunk, delivery: Delivery, content) -> Exception | None:
-    mine = Delivery.objects.filter(
-        pk=delivery.pk, claim=chunk.claim, status=Delivery.Status.PENDING
-    )
-    # A fresh lease for the time this message takes; an unsubscribe since the claim counts.
-    if not mine.filter(subscriber__status=Subscriber.Status.ACTIVE).update(
-        available_at=_lease_end()
-    ):
-        mine.update(status=Delivery.Status.SKIPPED)  # a no-op if the row is no longer ours
-        return None
-    message = edition_message(
-        content=content, subscriber=delivery.subscriber, delivery_id=delivery.pk
-    )
-    try:
-        mailer.send_messages([message])
-    except (smtplib.SMTPException, OSError, ValueError) as exc:
-        failure = smtp_failure(exc)
-        _record_failure(mine, attempts=delivery.attempts + 1, failure=failure)
-        return exc if failure.halts_run else None
-    # The server has the message: record it before anything else can go wrong.
-    marked = mine.update(
-        status=Delivery.Status.SENT, sent_at=Now(), attempts=F("attempts") + 1, last_error=""
-    )
-    if not marked:
-        log.warning("Delivery %s was sent after its claim was lost", delivery.pk)
-    return None
+    def settle(self) -> None:
+        """Mark the message the server took, then put back what the chunk did not send."""
+        if self.unmarked is not None:
+            self.mark_sent()
+        if self.held is not None:
+            self.held.rows().update(claim=None, available_at=Now())
+            self.held = None
+
+    def server_failed(self, exc: Exception, *, holding: Chunk) -> None:
+        """The SMTP server refused the connection or cut it: keep the chunk (its lease
+        renewed, so no one else takes it), wait and let the caller reconnect."""
+        self.disconnect()
+        with contextlib.suppress(*DATABASE_ERRORS):
+            holding.rows().update(available_at=_lease_end())
+        self.wait_after("the SMTP server", exc)
+
+    def database_failed(self, exc: Exception) -> None:
+        """The connection to PostgreSQL broke: drop it (Django opens a fresh one at the
+        next query), wait and let ``run`` settle the chunk and go on."""
+        connection.close()
+        self.wait_after("the database", exc)
+
+    def wait_after(self, what: str, exc: Exception) -> None:
+        """Log the failure, then wait: longer each time in a row, never past the budget."""
+        self.failures += 1
+        wait = min(reconnect_backoff(self.failures), max(self.time_left(), 0))
+        detail = str(exc).strip() or "no detail"
+        log.warning(
+            "Edition %s: %s failed (%s: %s); trying again in %.0f s",
+            self.key, what, type(exc).__name__, detail, wait,
+        )  # fmt: skip
+        time.sleep(wait)
+
+    def disconnect(self) -> None:
+        if self.connected:
+            self.connected = False
+            # A connection already gone cannot say QUIT, and nothing depends on it doing so.
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                self.mailer.close()
 
 
 def _record_failure(row, *, attempts: int, failure: SMTPFailure) -> None:
@@ -184,8 +324,8 @@ def _record_failure(row, *, attempts: int, failure: SMTPFailure) -> None:
         error = f"Gave up after {attempts} tries: {failure.error}"
         row.update(status=Delivery.Status.FAILED, attempts=attempts, last_error=error)
     else:
-        # The server failing is no reason to keep this reader waiting: back at once.
-        wait = 0 if failure.halts_run else backoff(attempts)
+        # The server failing is no fault of this reader's: a short wait, not a refusal's.
+        wait = reconnect_backoff(attempts + 1) if failure.halts_run else backoff(attempts)
         row.update(
             attempts=attempts,
             last_error=failure.error,
@@ -194,23 +334,21 @@ def _record_failure(row, *, attempts: int, failure: SMTPFailure) -> None:
         )
 
 
-def _close(mailer) -> None:
-    # A connection already gone cannot say QUIT, and nothing depends on it doing so.
-    with contextlib.suppress(smtplib.SMTPException, OSError):
-        mailer.close()
-
-
-def _wrap_up(edition: Edition) -> Run:
-    """Nothing is due: the edition is done, or its rows wait on a lease or a backoff."""
+def _next_due_in(edition: Edition) -> float | None:
+    """Seconds until a pending row of ``edition`` (waiting on a lease or a backoff) is due;
+    None if none is pending."""
     next_due = edition.deliveries.pending().aggregate(at=Min("available_at"))["at"]
     if next_due is None:
-        finished = Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
-            status=Edition.Status.SENT, sent_at=Now()
-        )
-        if finished:
-            log.info("Edition %s: sent", edition.key)
-        return Run(finished=True)
-    return Run(again_in=max((next_due - timezone.now()).total_seconds(), 0.1))
+        return None
+    return max((next_due - timezone.now()).total_seconds(), 0.05)
+
+
+def _mark_sent(edition: Edition) -> None:
+    finished = Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
+        status=Edition.Status.SENT, sent_at=Now()
+    )
+    if finished:
+        log.info("Edition %s: sent", edition.key)
 
 
 def edition_send_copy(*, edition_id: int, email: str) -> None:
@@ -230,3 +368,9 @@ def subscriber_send_confirmation(*, subscriber_id: int) -> bool:
         return False
     mailers.default.send_messages([confirmation_message(subscriber=subscriber)])
     return True
+
+
+def subscriber_confirmation_unsent(*, subscriber_id: int) -> None:
+    """The confirmation could not be sent: record none as sent, so that the reader's next
+    try queues one at once rather than in NEWSLETTER_CONFIRM_INTERVAL."""
+    Subscriber.objects.filter(pk=subscriber_id).update(confirmation_sent_at=None)

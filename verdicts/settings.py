@@ -72,10 +72,16 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.errors.explain_refused_methods",
     "allauth.account.middleware.AccountMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Before any view reads the query or the form (core/middleware.py).
+    "core.middleware.refuse_unreadable_requests",
     "core.middleware.refuse_nul_characters",
 ]
+# A body that stops coming is refused after this many seconds without a byte, well before
+# gunicorn's worker timeout (30 s) would kill the worker and answer 500.
+REQUEST_BODY_TIMEOUT = env_float("REQUEST_BODY_TIMEOUT", 10)
 
 ROOT_URLCONF = "verdicts.urls"
 WSGI_APPLICATION = "verdicts.wsgi.application"
@@ -181,11 +187,18 @@ _email_host = env_str("EMAIL_HOST", "")
 _email_port = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Verdicts <verdicts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds the SMTP client waits on the server at each step; the newsletter's lease and
+# sender silence are set from it (below, and SECURITY.md).
+SMTP_TIMEOUT = 10
 MAILERS = {
     "default": (
         {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": _email_host or "localhost", "port": _email_port, "timeout": 10},
+            "OPTIONS": {
+                "host": _email_host or "localhost",
+                "port": _email_port,
+                "timeout": SMTP_TIMEOUT,
+            },
         }
         if _email_host or not DEBUG
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
@@ -200,9 +213,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker or beat that loses Redis tries again every second (verdicts/celery.py) for as
+# long as it is gone: Celery's default gives up after 100 tries, and the worker exits.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the broker goes keeps running (Celery 6 will cancel it by default):
+# a sender needs PostgreSQL and SMTP, not Redis, and stopping it would stall the edition.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # kombu waits forever on a broker that accepts connections and never answers: a hung Redis
 # would hold every request that queues a task. Bound each wait (above the workers' 1 s
 # BRPOP) and retry a publish twice at most, so such a request gives up within seconds.
+# visibility_timeout is set below, from the tasks' longest countdown and run.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 1}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
@@ -277,6 +297,8 @@ ACCOUNT_FORMS = {  # allauth's forms with the site's labels
         ("reauthenticate", "ReauthenticateForm"),
     ]
 }
+# allauth's own generator writes a row while it checks a link (accounts/tokens.py).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.tokens.PasswordResetTokens"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -297,7 +319,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Rate limits on top of allauth's defaults ("amount/period/per"); a limited request gets 429.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",  # key: the address typed in
+    "login_failed": "10/m/ip,5/5m/key",  # key: the address typed in, from one client network
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -344,12 +366,25 @@ NEWSLETTER_SUBSCRIBE_RATE = env_str("NEWSLETTER_SUBSCRIBE_RATE", "20/h")  # per 
 # (The address is read as for every rate limit: see TRUSTED_PROXY_COUNT above.)
 NEWSLETTER_CHUNK_SIZE = env_int("NEWSLETTER_CHUNK_SIZE", 50)  # messages per SMTP connection
 NEWSLETTER_SENDERS = env_int("NEWSLETTER_SENDERS", 2)  # send_edition tasks started at once
-NEWSLETTER_CLAIM_LEASE = env_float("NEWSLETTER_CLAIM_LEASE", 600)  # seconds
+# The timeouts below, and why each is what it is, are in SECURITY.md ("The timeouts").
+# A sender holds each row it claims for the lease, renewed just before the row's message:
+# longer than a message can take (the SMTP timeout, 10 s, bounds each of its 4 replies),
+# so no row is taken over while its sender lives; a dead sender's rows wait this long.
+NEWSLETTER_CLAIM_LEASE = env_float("NEWSLETTER_CLAIM_LEASE", 60)  # seconds
+# A sending edition none of whose senders has leased a row or sent a message for this long
+# is taken to have none alive, and beat's sweep starts some. A live sender shows a sign at
+# least every SMTP timeout (10 s) or reconnect wait (5 s).
+NEWSLETTER_SENDER_SILENCE = env_float("NEWSLETTER_SENDER_SILENCE", 15)
+NEWSLETTER_SWEEP_INTERVAL = env_float("NEWSLETTER_SWEEP_INTERVAL", 5)  # seconds between sweeps
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
-NEWSLETTER_RETRY_BACKOFF = env_float("NEWSLETTER_RETRY_BACKOFF", 30)  # doubles per try
+# After a refusal (4xx) a row waits this, doubling per try; a confirmation's retries too.
+NEWSLETTER_RETRY_BACKOFF = env_float("NEWSLETTER_RETRY_BACKOFF", 30)
 NEWSLETTER_RETRY_BACKOFF_MAX = env_float("NEWSLETTER_RETRY_BACKOFF_MAX", 900)
+# When the SMTP server or the database fails, a sender tries again at once, then after
+# this, doubling while it keeps failing with nothing sent, and from scratch after a send.
+NEWSLETTER_RECONNECT_BACKOFF = env_float("NEWSLETTER_RECONNECT_BACKOFF", 1)
+NEWSLETTER_RECONNECT_BACKOFF_MAX = env_float("NEWSLETTER_RECONNECT_BACKOFF_MAX", 5)
 NEWSLETTER_TASK_BUDGET = env_float("NEWSLETTER_TASK_BUDGET", 240)  # then hand over
-NEWSLETTER_SWEEP_INTERVAL = env_float("NEWSLETTER_SWEEP_INTERVAL", 600)
 
 CELERY_BEAT_SCHEDULE["newsletter-weekly-edition"] = {
     "task": "newsletter.tasks.compose_weekly_edition",
@@ -358,7 +393,20 @@ CELERY_BEAT_SCHEDULE["newsletter-weekly-edition"] = {
 CELERY_BEAT_SCHEDULE["newsletter-resume-stalled"] = {
     "task": "newsletter.tasks.resume_stalled_editions",
     "schedule": NEWSLETTER_SWEEP_INTERVAL,
+    # Sweeps queued while no worker ran are dropped, not run in a burst that would each
+    # start senders before the first ones could show a sign of life.
+    "options": {"expires": NEWSLETTER_SWEEP_INTERVAL},
 }
+
+# Redis gives a task its worker has not acknowledged to another worker after this long.
+# Tasks acknowledge when they end (acks late), and a worker holds a task queued with a
+# countdown, unacknowledged, from when it takes it until it runs: so this must outlast the
+# longest countdown (a refusal's backoff) plus the longest run (the time limit), or a live
+# task would run twice. A killed worker's tasks come back after it; editions do not wait
+# for that (beat's sweep starts new senders).
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = (
+    NEWSLETTER_RETRY_BACKOFF_MAX + CELERY_TASK_TIME_LIMIT + 5 * 60
+)
 
 # --- Watchlists ---
 # Alerts are collected from the history every ALERT_COLLECT_INTERVAL seconds; a follower

@@ -21,6 +21,7 @@ import logging
 import smtplib
 import time
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import mailers
@@ -28,13 +29,28 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Now
 
-from newsletter.sending import Chunk, Run, SMTPFailure, backoff, smtp_failure
+from newsletter.sending import SMTP_ERRORS, SMTPFailure, backoff, smtp_failure
 from watchlists.emails import alerts_message
 from watchlists.models import AlertDelivery
 
 log = logging.getLogger(__name__)
 
 Status = AlertDelivery.Status
+
+
+@dataclass(frozen=True)
+class Run:
+    """How a sending run ended, and what the task should do next."""
+
+    finished: bool = False  # nothing due: the collection queues the next run when rows are
+    again_in: float | None = None  # the budget is spent: queue the next run at once
+    error: Exception | None = None  # the SMTP server failed: retry with backoff
+
+
+@dataclass(frozen=True)
+class Chunk:
+    claim: uuid.UUID
+    deliveries: list[AlertDelivery]
 
 
 def _lease_end():
@@ -99,7 +115,7 @@ def _send_one(mailer, chunk: Chunk, delivery: AlertDelivery) -> Exception | None
     message = alerts_message(delivery=delivery, alerts=alerts)
     try:
         mailer.send_messages([message])
-    except (smtplib.SMTPException, OSError, ValueError) as exc:
+    except SMTP_ERRORS as exc:
         failure = smtp_failure(exc)
         _record_failure(mine, attempts=delivery.attempts + 1, failure=failure)
         return exc if failure.halts_run else None

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from core.bidi import isolate
+from core.http import page_path
 
 register = template.Library()
 
@@ -26,6 +27,12 @@ def json_ld(context, data: dict) -> SafeString:
         context.get("csp_nonce", ""),
         mark_safe(payload),
     )
+
+
+@register.simple_tag(takes_context=True, name="page_path")
+def page_path_tag(context) -> str:
+    """The page a form posts back to (its ``next``): core.http.page_path."""
+    return page_path(context["request"])
 
 
 @register.simple_tag(takes_context=True)

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.factories import PASSWORD, UserFactory
+from tests.support.celery_worker import database_url
+from tests.support.server import Gunicorn
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +90,34 @@ def test_changing_the_password_sends_a_notice_linking_to_site_url(client, smtp_s
     )
     [notice] = smtp_server.sink.to(member.email)
     assert links(notice) and all(link.startswith(f"{SITE}/") for link in links(notice))
+
+
+@pytest.mark.django_db(transaction=True)  # the server sees committed rows only
+def test_the_production_server_links_a_reset_to_site_url_whatever_the_host(
+    settings, smtp_server, tmp_path
+):
+    """gunicorn, production settings, a proxy handing on its own Host: the link is SITE_URL's."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    member = UserFactory(verified=True)
+    env = {
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_server.port),
+        "SITE_URL": SITE,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,internal.example",
+    }
+    with Gunicorn(env=env, logfile=tmp_path / "gunicorn.log") as server:
+        page = server.send(b"GET /accounts/password/reset/ HTTP/1.1\r\nHost: internal.example\r\n"
+                           b"Connection: close\r\n\r\n")  # fmt: skip
+        token = re.search(rb"csrftoken=(\w+)", page)[1]
+        body = b"email=" + member.email.replace("@", "%40").encode()
+        answer = server.send(
+            b"POST /accounts/password/reset/ HTTP/1.1\r\nHost: internal.example\r\n"
+            b"Connection: close\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Cookie: csrftoken=%s\r\nX-CSRFToken: %s\r\nContent-Length: %d\r\n\r\n%s"
+            % (token, token, len(body), body)
+        )
+    assert answer.startswith(b"HTTP/1.1 302 ")
+    [received] = smtp_server.sink.to(member.email)
+    assert action_link(received).startswith(f"{SITE}/accounts/password/reset/key/")

@@ -68,3 +68,23 @@ def test_a_form_in_another_charset_is_a_400_page_not_a_500(client, path, charset
     )
     assert response.status_code == 400
     assert "didn't make sense" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/tools/sent/vote/", "/newsletter/", "/accounts/login/"])
+def test_a_method_a_page_does_not_take_is_a_405_page_keeping_its_allow_header(client, path):
+    ToolFactory(slug="sent")
+    page = client.generic("DELETE", path)
+    assert page.status_code == 405 and page["Allow"]
+    html = page.content.decode()
+    assert "This address doesn't take that" in html and "site-header" in html
+    notice = client.generic("DELETE", path, headers={"HX-Request": "true"})
+    assert notice.status_code == 405 and notice["HX-Reswap"] == "none"
+    assert 'hx-swap-oob="innerHTML"' in notice.content.decode()
+
+
+def test_the_api_answers_its_own_errors_in_json(client):
+    refused = client.post("/api/tools/")
+    assert refused.status_code == 405 and refused.json() == {"detail": "Method not allowed"}
+    assert client.get("/api/nothing-here/").json() == {"detail": "Not Found"}
+    malformed = client.get("/api/tools/", QUERY_STRING="&".join(["a"] * 1100))
+    assert malformed.status_code == 400 and malformed.json() == {"detail": "Malformed request."}

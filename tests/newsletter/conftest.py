@@ -9,12 +9,16 @@ from verdicts.celery import app as celery_app
 SITE_URL = "https://verdicts.example"
 
 # Sending knobs for tests: small chunks, a short lease and quick retries, so that
-# failures and recoveries happen within seconds.
+# failures and recoveries happen within seconds. (The fault tests in
+# tests/reliability/test_sending_faults.py measure with the production values instead.)
 FAST_SENDING = {
     "NEWSLETTER_CHUNK_SIZE": 20,
     "NEWSLETTER_CLAIM_LEASE": 3.0,
+    "NEWSLETTER_SENDER_SILENCE": 1.0,
     "NEWSLETTER_RETRY_BACKOFF": 0.2,
     "NEWSLETTER_RETRY_BACKOFF_MAX": 1.0,
+    "NEWSLETTER_RECONNECT_BACKOFF": 0.2,
+    "NEWSLETTER_RECONNECT_BACKOFF_MAX": 1.0,
 }
 
 
@@ -81,9 +85,8 @@ def start_worker(worker_env, tmp_path):
     workers: list[CeleryWorker] = []
 
     def start(**kwargs) -> CeleryWorker:
-        worker = CeleryWorker(
-            env=worker_env, logfile=tmp_path / f"worker-{len(workers)}.log", **kwargs
-        )
+        options = {"env": worker_env, "logfile": tmp_path / f"worker-{len(workers)}.log"}
+        worker = CeleryWorker(**{**options, **kwargs})
         workers.append(worker)
         return worker.start()
 

@@ -9,14 +9,15 @@ import time
 from unittest.mock import patch
 
 import pytest
-from celery.exceptions import Retry
 from django.db import connection, transaction
+from django.db.models.functions import Now
 
 from newsletter.models import Delivery, Edition
 from newsletter.sending import deliveries_claim, edition_deliver
 from newsletter.services import edition_pause, edition_resume, edition_start
 from newsletter.tasks import send_edition
 from tests.factories import EditionFactory, SubscriberFactory
+from tests.newsletter.test_tasks import UNENCODABLE
 from tests.support.smtp import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_sending")]
@@ -78,7 +79,7 @@ def test_a_temporary_refusal_is_retried_after_a_backoff(start, smtp_server):
 
     first = edition_deliver(edition_id=edition.pk)
 
-    assert 0 < first.again_in <= 0.3  # the row's backoff
+    assert 0 < first.again_in <= 0.2  # the row's backoff: the task queues the next run then
     row = Delivery.objects.get(subscriber__email=emails[2])
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.last_error.startswith("451 4.3.0 Mailbox busy")
@@ -115,29 +116,41 @@ def test_temporary_refusals_give_up_after_the_last_attempt(start, smtp_server, s
     smtp_server.sink.fail_for[email] = "452 4.2.2 Mailbox full"
     edition = start()
 
-    run = edition_deliver(edition_id=edition.pk)
-    time.sleep(run.again_in)
-    assert edition_deliver(edition_id=edition.pk).finished
+    runs = deliver_until_done(edition)
 
+    assert len(runs) == 2
     row = Delivery.objects.get()
     assert (row.status, row.attempts) == ("failed", 2)
     assert row.last_error == "Gave up after 2 tries: 452 4.2.2 Mailbox full"
 
 
-def test_a_dropped_connection_ends_the_run_and_the_next_run_finishes(start, smtp_server):
+def test_a_dropped_connection_is_reopened_and_the_chunk_carries_on(start, smtp_server, caplog):
     emails = readers(30)
-    smtp_server.sink.drop_after = 7
+    smtp_server.sink.drop_after = 7  # the connection is gone when the 8th message starts
     edition = start()
 
-    first = edition_deliver(edition_id=edition.pk)
+    first, *_ = deliver_until_done(edition)
 
-    assert first.error is not None  # the task retries this with a backoff
-    assert sum(smtp_server.sink.per_recipient().values()) == 7
-    assert Delivery.objects.filter(status="sent").count() == 7
-    assert not Delivery.objects.leased().exists()  # the rest of the chunk went back
-
-    assert edition_deliver(edition_id=edition.pk).finished
+    assert first.sent >= 29  # the run carried on past the cut, not a retry of the task
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    [cut] = Delivery.objects.filter(attempts=2)  # the one message the cut caught
+    assert cut.subscriber.email == emails[7] and cut.status == "sent"
+    assert "the SMTP server failed (SMTPServerDisconnected" in caplog.text
+
+
+def test_a_server_cutting_every_few_messages_costs_only_the_messages_it_cut(start, smtp_server):
+    emails = readers(60)
+    smtp_server.sink.drop_every = 7  # mid-DATA, before the "250": those are not kept
+    edition = start()
+
+    deliver_until_done(edition)
+
+    cut = len(smtp_server.sink.dropped)
+    assert cut >= 60 // 7
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    rows = Delivery.objects.filter(edition=edition)
+    assert set(rows.values_list("status", flat=True)) == {"sent"}
+    assert sum(rows.values_list("attempts", flat=True)) == 60 + cut  # each cut, tried again
 
 
 def test_a_lost_reply_resends_only_the_one_message_in_flight(start, smtp_server):
@@ -145,8 +158,7 @@ def test_a_lost_reply_resends_only_the_one_message_in_flight(start, smtp_server)
     smtp_server.sink.lose_reply_after = 7  # the 7th is kept but its "250" never arrives
     edition = start()
 
-    assert edition_deliver(edition_id=edition.pk).error is not None
-    assert edition_deliver(edition_id=edition.pk).finished
+    deliver_until_done(edition)
 
     counts = smtp_server.sink.per_recipient()
     assert set(counts) == set(emails)
@@ -155,6 +167,19 @@ def test_a_lost_reply_resends_only_the_one_message_in_flight(start, smtp_server)
     # The copy sent twice carries one Message-ID, so clients that dedupe show one.
     ids = {r.message["Message-ID"] for r in smtp_server.sink.to(emails[6])}
     assert len(ids) == 1
+
+
+def test_an_address_the_mailer_cannot_encode_fails_its_row_and_the_rest_go_out(start, smtp_server):
+    emails = readers(4)
+    unencodable = SubscriberFactory(email=UNENCODABLE)  # past the form, as old rows may be
+    edition = start()
+
+    assert edition_deliver(edition_id=edition.pk).finished
+
+    row = Delivery.objects.get(subscriber=unencodable)
+    assert row.status == "failed" and row.attempts == 1
+    assert row.last_error.startswith("Invalid address: 'idna' codec can't encode")
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
 
 
 def test_an_unsubscribe_after_the_rows_were_written_skips_the_reader(start, smtp_server, client):
@@ -196,6 +221,7 @@ def test_pausing_stops_after_the_chunk_under_way_and_resuming_finishes(
 
 def test_two_senders_at_once_never_send_a_row_twice(start, smtp_server, settings, monkeypatch):
     settings.NEWSLETTER_CHUNK_SIZE = 4
+    settings.NEWSLETTER_SWEEP_INTERVAL = 0  # the first to run out of rows ends at once
     emails = readers(40)
     smtp_server.sink.delay = 0.01
     edition = start()
@@ -218,8 +244,8 @@ def test_two_senders_at_once_never_send_a_row_twice(start, smtp_server, settings
     for sender in senders:
         sender.join(timeout=30)
 
-    # The first to find nothing left to claim comes back later, in case the other dies.
-    assert len(runs) == 2 and not any(run.error for run in runs)
+    # The first to find nothing left to claim ends; the sweep would replace the other.
+    assert len(runs) == 2 and any(run.finished for run in runs)
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
     edition.refresh_from_db()
     assert edition.status == "sent"
@@ -251,20 +277,53 @@ def test_the_engine_refuses_to_run_inside_a_transaction(start):
         edition_deliver(edition_id=edition.pk)
 
 
-def test_an_edition_nobody_works_on_is_stalled(start, settings):
-    settings.NEWSLETTER_CLAIM_LEASE = 1.0
+def test_an_edition_no_sender_was_heard_from_lately_is_unattended(start, settings):
+    settings.NEWSLETTER_CLAIM_LEASE = 60.0
+    settings.NEWSLETTER_SENDER_SILENCE = 1.0
     readers(3)
     edition = start()
-    assert list(Edition.objects.stalled()) == [edition]  # written, never claimed
-    deliveries_claim(edition=edition, size=1)
-    assert not Edition.objects.stalled().exists()  # a live lease: someone is sending
+    assert list(Edition.objects.unattended()) == [edition]  # written, never claimed
+
+    chunk = deliveries_claim(edition=edition, size=1)
+    assert not Edition.objects.unattended().exists()  # a lease just taken: someone is sending
     time.sleep(1.1)
-    assert list(Edition.objects.stalled()) == [edition]  # the lease ran out
+    # Silent for longer than NEWSLETTER_SENDER_SILENCE, long before its lease runs out.
+    assert list(Edition.objects.unattended()) == [edition]
+
+    chunk.rows().update(status="sent", sent_at=Now())
+    assert not Edition.objects.unattended().exists()  # a message just sent
+    time.sleep(1.1)
+    assert list(Edition.objects.unattended()) == [edition]
+
+    Delivery.objects.filter(edition=edition).update(status="sent", sent_at=Now())
+    time.sleep(1.1)
+    assert not Edition.objects.unattended().exists()  # silent, but nothing left to send
+
+
+def deliver_until_done(edition: Edition) -> list:
+    """Run the sender as the task chains it, the next run when the last says, to the end."""
+    runs = [edition_deliver(edition_id=edition.pk)]
+    while not runs[-1].finished:
+        assert runs[-1].again_in is not None and len(runs) < 20, runs
+        time.sleep(runs[-1].again_in)
+        runs.append(edition_deliver(edition_id=edition.pk))
+    return runs
 
 
 def _run_in_thread(edition_id: int, runs: list) -> None:
     try:
         runs.append(edition_deliver(edition_id=edition_id))
+    finally:
+        connection.close()
+
+
+def _runs_in_thread(edition_id: int, runs: list) -> None:
+    """As the task chains runs: the next one when the last says, to the end."""
+    try:
+        runs.append(edition_deliver(edition_id=edition_id))
+        while not runs[-1].finished and runs[-1].again_in is not None:
+            time.sleep(runs[-1].again_in)
+            runs.append(edition_deliver(edition_id=edition_id))
     finally:
         connection.close()
 
@@ -276,9 +335,10 @@ def _wait(condition, timeout: float = 10) -> None:
         time.sleep(0.01)
 
 
-def test_an_smtp_server_that_is_down_retries_the_task_and_blames_no_reader(
-    start, settings, eager_celery
+def test_an_smtp_server_that_is_down_is_tried_again_until_the_budget_blaming_no_reader(
+    start, settings, caplog
 ):
+    settings.NEWSLETTER_TASK_BUDGET = 1.5
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -288,12 +348,59 @@ def test_an_smtp_server_that_is_down_retries_the_task_and_blames_no_reader(
     readers(2)
     edition = start()
 
-    with pytest.raises(Retry) as retry:
-        send_edition.apply((edition.pk,), throw=True)
+    run = edition_deliver(edition_id=edition.pk)
 
-    assert retry.value.when == 0.2  # NEWSLETTER_RETRY_BACKOFF, doubling on each retry
-    assert isinstance(retry.value.exc, ConnectionRefusedError)
-
+    assert run.again_in == 0  # the task queues the next run at once, which goes on trying
+    tries = caplog.text.count("the SMTP server failed (ConnectionRefusedError")
+    assert tries >= 4  # at once, then 0.2, 0.4, 0.8 s later: NEWSLETTER_RECONNECT_BACKOFF
     assert set(edition.deliveries.values_list("status", "attempts")) == {("pending", 0)}
     assert not Delivery.objects.leased().exists()  # free for the next run at once
-    assert list(Edition.objects.stalled()) == [edition]  # which beat's sweep will queue
+
+
+def test_a_run_rides_out_an_smtp_server_that_goes_away_and_comes_back(
+    start, smtp_server, settings, caplog
+):
+    settings.NEWSLETTER_CHUNK_SIZE = 10
+    emails = readers(30)
+    smtp_server.sink.stall_after, smtp_server.sink.stall_for = 5, 0.3
+    edition = start()
+    runs = []
+    sender = threading.Thread(target=_runs_in_thread, args=(edition.pk, runs))
+    sender.start()
+    assert smtp_server.sink.stalled.wait(10)
+
+    smtp_server.down()  # the message in flight is cut, and connecting is refused
+    _wait(lambda: caplog.text.count("ConnectionRefusedError") >= 2)
+    leased = Delivery.objects.leased().count()
+    smtp_server.up()
+    sender.join(timeout=30)
+
+    assert runs[-1].finished
+    assert leased >= 5  # it held its chunk while the server was away
+    counts = smtp_server.sink.per_recipient()
+    assert set(counts) == set(emails)
+    # The 5th message had crossed the wire when the server went: it may have kept it.
+    assert sum(counts.values()) - len(emails) <= 1
+
+
+def test_a_terminated_database_connection_loses_and_repeats_nothing(start, smtp_server, caplog):
+    emails = readers(30)
+    smtp_server.sink.stall_after, smtp_server.sink.stall_for = 12, 0.5
+    edition = start()
+    runs = []
+    sender = threading.Thread(target=_runs_in_thread, args=(edition.pk, runs))
+    sender.start()
+    assert smtp_server.sink.stalled.wait(10)
+
+    # The sender waits for the 12th message's "250"; its connection goes meanwhile, so
+    # marking that message sent fails.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    sender.join(timeout=30)
+
+    assert runs[-1].finished
+    assert "the database failed" in caplog.text
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)  # 12th marked, not resent

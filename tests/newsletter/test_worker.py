@@ -8,12 +8,19 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils.timezone import now
 
 from newsletter.editions import edition_compose
 from newsletter.models import Delivery, Edition, Subscriber
 from newsletter.services import edition_start
-from newsletter.tasks import compose_weekly_edition, resume_stalled_editions, send_edition
+from newsletter.tasks import (
+    compose_weekly_edition,
+    resume_stalled_editions,
+    send_confirmation,
+    send_edition,
+)
 from tests.factories import EditionFactory, SubscriberFactory
+from tests.newsletter.test_tasks import UNENCODABLE
 from tests.support.celery_worker import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -212,6 +219,21 @@ def test_composing_twice_makes_one_edition_sent_once(
     assert list(edition.comparisons.all()) == [reviewed_comparison]
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
     assert edition_compose() is None  # and a third time, here, nothing new either
+
+
+def test_a_confirmation_that_cannot_be_sent_is_one_line_in_the_log_not_a_crash(
+    celery_worker, smtp_server
+):
+    reader = SubscriberFactory(pending=True, email=UNENCODABLE, confirmation_sent_at=now())
+
+    send_confirmation.delay(reader.pk)
+
+    unsent = lambda: Subscriber.objects.get(pk=reader.pk).confirmation_sent_at is None  # noqa: E731
+    wait_for(unsent, what="the confirmation to be marked unsent")
+    log = celery_worker.log()
+    assert f"Confirmation for subscriber {reader.pk} not sent: Invalid address" in log
+    assert "Traceback" not in log  # it crashed with UnicodeEncodeError, never retried
+    assert smtp_server.sink.received == []
 
 
 def test_double_opt_in_through_the_worker(celery_worker, smtp_server, client):

@@ -13,16 +13,20 @@ The figures (examples per endpoint, 5xx seen, refused requests that changed rows
 with ``-s``; SECURITY.md quotes them.
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 
+from tests.factories import ToolFactory
 from tests.reliability.hostile import Attempt, Clients, nul_in, rows
 from tests.reliability.hostile_endpoints import ENDPOINTS, Site
 
 pytestmark = pytest.mark.django_db
 
+CONTENT_TYPE = "application/x-www-form-urlencoded"
 # Sign-up acts only when its answer says so: the redirect to "check your inbox".
 ACTED_WHEN = {"sign-up": lambda response: response.status_code == 302}
 
@@ -107,3 +111,19 @@ def test_requests_that_once_answered_500(method, path, body, status):
         HTTP_X_CSRFTOKEN=token,
     )  # fmt: skip
     assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "headers"),
+    [
+        # Addresses that are no URL at all: Python's URL parser raises on them.
+        ("GET", "/tools/?q=a", {}, {"HX-Request": "true", "HX-Current-URL": "http://[::1"}),
+        ("GET", "/accounts/login/?next=//[::1", {}, {}),
+        ("POST", "/accounts/login/", {"login": "a@example.com", "next": "//[::1"}, {}),
+        ("POST", "/accounts/password/reset/", {"email": "a@example.com", "next": "//[::1"}, {}),
+    ],
+)
+def test_addresses_that_are_no_url_are_ignored(client, method, path, data, headers):
+    ToolFactory()
+    response = client.generic(method, path, urlencode(data), CONTENT_TYPE, headers=headers)
+    assert response.status_code in (200, 302)

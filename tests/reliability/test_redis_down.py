@@ -16,7 +16,7 @@ from newsletter.models import Subscriber
 from reviews.models import Vote
 from tests.factories import ToolFactory, UserFactory
 from tests.reliability.limits import LIMITED
-from tests.support.redis import RedisServer
+from tests.support.redis import RedisServer, point_celery_at
 from tools.models import Bookmark
 from verdicts.celery import app as celery_app
 
@@ -34,13 +34,6 @@ PAGES = [
     "/top/",
 ]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def point_celery_at(url: str) -> None:
-    """Publish to ``url`` from now on: the app caches its connection pools, so drop them."""
-    celery_app.conf.broker_url = url
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-"""A real Celery worker process for tests, on the test database and the test Redis.
+"""Real Celery worker and beat processes for tests, on the test database and the test Redis.
 
 The worker is another process, so a test that uses it needs a transactional
-database: the worker sees only committed rows. It runs in a process group of its
-own and ``kill()`` reaches the whole group, so no worker or pool child outlives its
-test, even one a test has half killed. Nothing a test worker holds is worth a
-graceful shutdown, so that is how tests end their workers.
+database: the worker sees only committed rows. Each process runs in a process group
+of its own and ``kill()`` reaches the whole group, so no worker or pool child outlives
+its test, even one a test has half killed. Nothing a test process holds is worth a
+graceful shutdown, so that is how tests end them.
 """
 
 import atexit
@@ -24,7 +24,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).parent / "celery"
 _names = itertools.count(1)
-_alive: set["CeleryWorker"] = set()
+_alive: set["CeleryProcess"] = set()
 
 
 @atexit.register
@@ -53,34 +53,24 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-class CeleryWorker:
-    def __init__(self, *, env: dict[str, str], logfile: Path, concurrency: int = 2) -> None:
+class CeleryProcess:
+    """A ``celery`` command in a process group of its own, logging to ``logfile``."""
+
+    ready_line = b""  # what the log says once the process is ready
+
+    def __init__(self, *, env: dict[str, str], logfile: Path) -> None:
         self.env = env
         self.logfile = logfile
-        self.concurrency = concurrency
-        self.name = f"test{os.getpid()}-{next(_names)}@%h"
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60) -> "CeleryWorker":
+    def arguments(self) -> list[str]:
+        raise NotImplementedError
+
+    def start(self, timeout: float = 60) -> "CeleryProcess":
         offset = self.logfile.stat().st_size if self.logfile.exists() else 0
         with self.logfile.open("ab") as log:
             self.process = subprocess.Popen(
-                [
-                    str(CELERY),
-                    "-A",
-                    "verdicts.celery:app",
-                    "worker",
-                    "--pool=prefork",
-                    f"--concurrency={self.concurrency}",
-                    "-Q",
-                    "celery",
-                    "-n",
-                    self.name,
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel=INFO",
-                ],
+                [str(CELERY), "-A", "verdicts.celery:app", *self.arguments()],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -88,24 +78,56 @@ class CeleryWorker:
                 start_new_session=True,  # its own process group, pool children included
             )
         _alive.add(self)
+        name = type(self).__name__
         try:
-            wait_for(lambda: self._ready(offset), timeout=timeout, what="the worker to start")
+            wait_for(lambda: self._ready(offset), timeout=timeout, what=f"{name} to start")
         except AssertionError:
             self.kill()
-            raise AssertionError(
-                f"The Celery worker did not start:\n{self.log()[-3000:]}"
-            ) from None
+            raise AssertionError(f"{name} did not start:\n{self.log()[-3000:]}") from None
         return self
 
     def _ready(self, offset: int) -> bool:
         if self.process.poll() is not None:
-            raise AssertionError(f"The Celery worker exited:\n{self.log()[-3000:]}")
+            raise AssertionError(f"{type(self).__name__} exited:\n{self.log()[-3000:]}")
         with self.logfile.open("rb") as log:
             log.seek(offset)
-            return b" ready." in log.read()
+            return self.ready_line in log.read()
 
     def log(self) -> str:
         return self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
+
+    def kill(self) -> None:
+        """SIGKILL the process group at once, as a crashed machine would."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        _alive.discard(self)
+
+
+class CeleryWorker(CeleryProcess):
+    ready_line = b" ready."
+
+    def __init__(self, *, env: dict[str, str], logfile: Path, concurrency: int = 2) -> None:
+        super().__init__(env=env, logfile=logfile)
+        self.concurrency = concurrency
+        self.name = f"test{os.getpid()}-{next(_names)}@%h"
+
+    def arguments(self) -> list[str]:
+        return [
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={self.concurrency}",
+            "-Q",
+            "celery",
+            "-n",
+            self.name,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ]
 
     def pool_pids(self) -> list[int]:
         """The prefork pool's child processes, which run the tasks."""
@@ -120,11 +142,13 @@ class CeleryWorker:
                 os.kill(pid, signal.SIGKILL)
         return pids
 
-    def kill(self) -> None:
-        """SIGKILL the worker and its pool at once, as a crashed machine would."""
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        _alive.discard(self)
+
+class CeleryBeat(CeleryProcess):
+    """Celery beat on the settings' schedule (``CELERY_BEAT_SCHEDULE``), its state in a file
+    beside its log."""
+
+    ready_line = b"beat: Starting..."
+
+    def arguments(self) -> list[str]:
+        schedule = self.logfile.with_suffix(".schedule")
+        return ["beat", f"--schedule={schedule}", "--loglevel=INFO"]

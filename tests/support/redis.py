@@ -15,6 +15,7 @@ from pathlib import Path
 import redis
 
 from tests.support.smtp import free_port
+from verdicts.celery import app as celery_app
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -75,3 +76,10 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.thaw()
         self.stop()
+
+
+def point_celery_at(url: str) -> None:
+    """Publish to ``url`` from now on: the app caches its connection pools, so drop them."""
+    celery_app.conf.broker_url = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None

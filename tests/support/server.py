@@ -6,6 +6,7 @@ requests, as the test client does not.
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -50,6 +51,18 @@ class Gunicorn:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
+
+    def send(self, request: bytes, *, then_stop: bool = False, timeout: float = 20) -> bytes:
+        """Everything the server answers to ``request``, sent as raw bytes, up to its closing
+        the connection. ``then_stop``: the client stops sending (shuts down its side)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as conn:
+            conn.sendall(request)
+            if then_stop:
+                conn.shutdown(socket.SHUT_WR)
+            received = b""
+            while chunk := conn.recv(65536):
+                received += chunk
+        return received
 
     def log(self) -> str:
         return self.logfile.read_text(errors="replace") if self.logfile.exists() else ""

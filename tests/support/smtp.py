@@ -8,7 +8,11 @@ Tests point Django's mailer at it and assert on what actually crossed the wire.
 last one's "250" reaches the client: the one message no SMTP client can know the
 fate of. ``delay`` slows every reply down; ``stall_after`` holds the reply to that
 message for ``stall_for`` seconds and sets ``stalled``, so a test can kill the
-sender while exactly that message is in flight.
+sender while exactly that message is in flight. ``drop_every`` cuts the connection in the
+middle of every Nth message, before the server answers it: that one is not kept (a flaky
+server). ``down()`` and ``up()`` stop the server and start it again on its port. Each
+message received carries the moment it arrived (``at``, ``time.monotonic()``), for tests
+that measure how long sending stopped.
 """
 
 import asyncio
@@ -16,6 +20,7 @@ import email
 import email.policy
 import socket
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -35,6 +40,7 @@ class Received:
     recipients: list[str]
     message: EmailMessage
     raw: bytes = b""  # the DATA as it crossed the wire, before any parser decoded it
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def text(self) -> str:
@@ -55,6 +61,9 @@ class SMTPSink:
     refused: list[str] = field(default_factory=list)
     drop_after: int | None = None  # cut the connection after accepting this many messages
     lose_reply_after: int | None = None  # keep this many, but never answer the last one
+    drop_every: int | None = None  # cut the connection mid-DATA on every Nth message
+    dropped: list[float] = field(default_factory=list)  # when each of those cuts happened
+    data_seen: int = 0  # messages sent to the server, kept or cut
     delay: float = 0.0  # seconds between taking a message and answering "250"
     stall_after: int | None = None  # hold the answer to this message ...
     stall_for: float = 5.0  # ... this long
@@ -70,6 +79,15 @@ class SMTPSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.data_seen += 1
+            cut = self.drop_every is not None and self.data_seen % self.drop_every == 0
+            if cut:
+                self.dropped.append(time.monotonic())
+        if cut:
+            # The message has crossed the wire; the server goes away before its "250".
+            server.transport.close()
+            return "451 Never written: the transport is closed"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(
@@ -101,6 +119,11 @@ class SMTPSink:
         with self.lock:
             return Counter(address for r in self.received for address in r.recipients)
 
+    def first_after(self, moment: float) -> Received | None:
+        """The first message that arrived after ``moment`` (``time.monotonic()``)."""
+        with self.lock:
+            return next((r for r in self.received if r.at > moment), None)
+
     def clear(self) -> None:
         with self.lock:
             self.received.clear()
@@ -110,14 +133,25 @@ class SMTPServer:
     def __init__(self) -> None:
         self.sink = SMTPSink()
         self.port = free_port()
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self.controller: Controller | None = None
 
-    def __enter__(self) -> "SMTPServer":
+    def up(self) -> "SMTPServer":
+        """Listen on the port (again), with the same sink."""
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
         self.controller.start()
         return self
 
+    def down(self) -> None:
+        """Stop, as a crashed server would: its connections are cut, its port refuses."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def __enter__(self) -> "SMTPServer":
+        return self.up()
+
     def __exit__(self, *exc) -> None:
-        self.controller.stop()
+        self.down()
 
     @property
     def mailer(self) -> dict:

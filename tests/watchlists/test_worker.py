@@ -47,14 +47,14 @@ def beat():
 
 
 def test_an_edit_in_the_admin_is_one_history_row_one_alert_each_and_one_digest_entry(
-    celery_worker, smtp_server, client, editor, alpha
+    celery_worker, smtp_server, client, alpha
 ):
     now = followers(alpha, 3, "now", review=AT_ONCE)
     daily = followers(alpha, 2, "daily", review=DAILY)
     review = Review.objects.get(tool=alpha, persona__slug="skeptic")
     before = ReviewEvent.objects.count()
 
-    client.force_login(editor)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))  # an editor
     url = f"/admin/reviews/review/{review.pk}/change/"
     form = admin_form(client, url)
     form.update(score="62")

@@ -3,9 +3,11 @@ from getpass import getpass
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.editors import EDITORS_GROUP
+from core.addresses import validate_deliverable
 
 
 class Command(BaseCommand):
@@ -17,8 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, email: str | None = None, **options):
         User = get_user_model()
         email = (email or input("Email: ")).strip()
-        if not email or "@" not in email:
-            raise CommandError("That is not an email address.")
+        try:
+            validate_deliverable(email)
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from error
         if User.objects.filter(email__iexact=email).exists():
             raise CommandError(f"{email} already has an account.")
         password = getpass("Password: ")
