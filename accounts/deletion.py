@@ -18,11 +18,15 @@ SAYING = {
         "again without it"
     ),
     "tools.bookmark": "your {n} bookmark{s}",
+    "watchlists.follow": "the {n} thing{s} you follow, and their alerts",
+    "watchlists.alert": "{n} alert{s} about what you follow",
+    "watchlists.alertsetting": "your alert settings",
     "usersessions.usersession": (
         "your sign-ins on {n} browser{s}: every one of them is signed out"
     ),
 }
-HIDDEN = {"account.emailaddress"}  # named one by one below
+# Named one by one below, or part of another line (a follower is its follows and settings).
+HIDDEN = {"account.emailaddress", "watchlists.follower", "watchlists.alertdelivery"}
 
 
 def _counts(member: AbstractBaseUser) -> Counter:

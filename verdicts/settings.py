@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reviews",
     "comparisons",
     "newsletter",
+    "watchlists",
     "demo",
 ]
 
@@ -416,3 +417,27 @@ CELERY_BEAT_SCHEDULE["newsletter-resume-stalled"] = {
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = (
     NEWSLETTER_RETRY_BACKOFF_MAX + CELERY_TASK_TIME_LIMIT + 5 * 60
 )
+
+# --- Watchlists ---
+# Alerts are collected from the history every ALERT_COLLECT_INTERVAL seconds; a follower
+# gets at most one "at once" email per ALERT_AT_ONCE_GAP seconds (later alerts wait for the
+# next), and the digests go out at ALERT_DIGEST_HOUR:00 UTC, the weekly one on
+# ALERT_DIGEST_WEEKDAY. Sending shares the newsletter's knobs (chunk, lease, retries).
+ALERT_COLLECT_INTERVAL = env_float("ALERT_COLLECT_INTERVAL", 30)
+ALERT_AT_ONCE_GAP = env_float("ALERT_AT_ONCE_GAP", 600)
+ALERT_DIGEST_HOUR = env_int("ALERT_DIGEST_HOUR", 7)
+ALERT_DIGEST_WEEKDAY = env_str("ALERT_DIGEST_WEEKDAY", "mon")
+CELERY_BEAT_SCHEDULE["watchlists-collect"] = {
+    "task": "watchlists.tasks.collect_alerts",
+    "schedule": ALERT_COLLECT_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["watchlists-daily-digest"] = {
+    "task": "watchlists.tasks.send_digests",
+    "schedule": crontab(minute=0, hour=ALERT_DIGEST_HOUR),
+    "args": ("daily",),
+}
+CELERY_BEAT_SCHEDULE["watchlists-weekly-digest"] = {
+    "task": "watchlists.tasks.send_digests",
+    "schedule": crontab(minute=30, hour=ALERT_DIGEST_HOUR, day_of_week=ALERT_DIGEST_WEEKDAY),
+    "args": ("weekly",),
+}

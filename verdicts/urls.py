@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("tools.urls")),
     path("", include("reviews.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("following/", include("watchlists.urls")),
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -20,11 +20,15 @@ from tests.factories import EditionFactory, SubscriberFactory, ToolFactory, User
 from tests.support.celery_worker import database_url
 from tests.support.server import Gunicorn
 from tools.models import Category, Tool
+from watchlists import links as watchlist_links
+from watchlists.models import Follow, Follower
 
 # URL names whose pages are not for GET, or are the admin's (checked separately below).
 NOT_PAGES = {
     "tools:tool-bookmark",  # POST only
     "reviews:tool-vote",  # POST only
+    "watchlists:follow",  # POST only
+    "watchlists:follow-by-email",  # POST only
     "newsletter:subscribe",  # checked: it has no arguments, so it is in the sweep
     "account_confirm_email",  # allauth's, keyed by a one-time key
     "account_reset_password_from_key",  # allauth's, keyed by a one-time key
@@ -45,6 +49,9 @@ def arguments(names: dict) -> dict[str, list]:
         "newsletter:confirm": [names["confirm"]],
         "newsletter:unsubscribe": [names["unsubscribe"]],
         "newsletter:edition": [names["edition"]],
+        "watchlists:confirm": [names["follow-confirm"]],
+        "watchlists:manage": [names["follow-manage"]],
+        "watchlists:unsubscribe": [names["follow-unsubscribe"]],
         "api:verdict-detail": [names["tool"]],
         "api:tool-detail": [names["tool"]],
         "api:tool-history": [names["tool"]],
@@ -108,6 +115,18 @@ def names(demo):
         "unsubscribe": str(subscriber.token),
         "edition": edition.key,
         "three": ",".join(tool.slug for tool in tools),
+        **follow_links(tools[0]),
+    }
+
+
+def follow_links(tool) -> dict[str, str]:
+    """A follow by email of ``tool``, and the signed links its emails carry."""
+    follower = Follower.objects.create(email="follows@example.com")
+    follow = Follow.objects.create(follower=follower, tool=tool)
+    return {
+        "follow-confirm": watchlist_links.confirmation_token(follow),
+        "follow-manage": watchlist_links.manage_token(follower),
+        "follow-unsubscribe": watchlist_links.unsubscribe_token(follower, ["call"]),
     }
 
 
