@@ -1,5 +1,8 @@
 """Sending an edition: every active subscriber gets it once, whatever crashes.
 
+The machinery is ``Sender``; ``EditionSender`` sends editions, and watchlists' alerts
+(``watchlists.sending.AlertSender``) go out through the same, so both keep these promises.
+
 - Each (edition, subscriber) has one Delivery row, written before anything is
   sent (``editions.edition_begin``).
 - A sender claims a chunk of due rows with SELECT … FOR UPDATE SKIP LOCKED, so
@@ -127,54 +130,87 @@ class Run:
 @dataclass(frozen=True)
 class Chunk:
     claim: uuid.UUID
-    deliveries: list[Delivery]
+    deliveries: list  # rows of a delivery model (Delivery, watchlists' AlertDelivery)
+    model: type
 
     def rows(self):
         """The chunk's rows this sender still holds and has not finished."""
-        return Delivery.objects.filter(claim=self.claim, status=Delivery.Status.PENDING)
+        return self.model.objects.filter(claim=self.claim, status=self.model.Status.PENDING)
 
 
 def _lease_end():
     return Now() + dt.timedelta(seconds=settings.NEWSLETTER_CLAIM_LEASE)
 
 
+def chunk_claim(due, *, related: str, size: int | None = None) -> Chunk:
+    """Lease up to ``size`` rows of ``due`` (a delivery model's due rows) that no other
+    sender holds, loading ``related`` with them."""
+    model, claim = due.model, uuid.uuid4()
+    with transaction.atomic():
+        locked = due.select_for_update(skip_locked=True).order_by("pk")
+        ids = list(locked.values_list("pk", flat=True)[: size or settings.NEWSLETTER_CHUNK_SIZE])
+        model.objects.filter(pk__in=ids).update(claim=claim, available_at=_lease_end())
+    deliveries = model.objects.filter(pk__in=ids).select_related(related).order_by("pk")
+    return Chunk(claim=claim, deliveries=list(deliveries), model=model)
+
+
 def deliveries_claim(*, edition: Edition, size: int | None = None) -> Chunk:
     """Lease up to ``size`` due rows of ``edition`` that no other sender holds."""
-    claim = uuid.uuid4()
-    with transaction.atomic():
-        due = edition.deliveries.due().select_for_update(skip_locked=True).order_by("pk")
-        ids = list(due.values_list("pk", flat=True)[: size or settings.NEWSLETTER_CHUNK_SIZE])
-        Delivery.objects.filter(pk__in=ids).update(claim=claim, available_at=_lease_end())
-    deliveries = Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk")
-    return Chunk(claim=claim, deliveries=list(deliveries))
+    return chunk_claim(edition.deliveries.due(), related="subscriber", size=size)
 
 
 def edition_deliver(*, edition_id: int) -> Run:
     """Send chunks of ``edition_id`` until none is due or NEWSLETTER_TASK_BUDGET is spent."""
-    if transaction.get_connection().in_atomic_block:
-        raise RuntimeError("edition_deliver commits as it goes: call it outside a transaction.")
-    sender = Sender(edition_id)
-    try:
-        return sender.run()
-    finally:
-        sender.disconnect()
+    return EditionSender(edition_id).deliver()
 
 
 class Sender:
-    """One run of one edition: its SMTP connection, what it has left to settle, and how
-    many times in a row the server or the database has failed it."""
+    """One run of one sender: its SMTP connection, what it has left to settle, and how many
+    times in a row the server or the database has failed it. The kinds of email differ in
+    the hooks below (which rows, what message, when to stop); the crash-safety is this.
 
-    def __init__(self, edition_id: int) -> None:
-        self.edition_id = edition_id
-        self.key = str(edition_id)
+    Delivery models have ``status`` (their ``Status``: pending, sent, failed, skipped),
+    ``claim``, ``available_at``, ``attempts``, ``last_error`` and ``sent_at``."""
+
+    def __init__(self) -> None:
+        self.key = ""
         self.deadline = time.monotonic() + settings.NEWSLETTER_TASK_BUDGET
         self.mailer = mailers.default
         self.connected = False
-        self.content: EditionContent | None = None
         self.failures = 0  # server or database failures since a message last went through
         self.sent = 0
         self.held: Chunk | None = None  # a chunk whose unsent rows still need putting back
         self.unmarked: tuple[Chunk, int] | None = None  # taken by the server, not yet marked
+
+    # The hooks.
+    label = "Sending"  # how the log names the run
+
+    def before_chunk(self) -> Run | None:
+        """A Run to end with before claiming the next chunk (paused, gone), or None."""
+        return None
+
+    def claim(self) -> Chunk:
+        raise NotImplementedError
+
+    def nothing_due(self) -> Run:
+        return Run(finished=True, sent=self.sent)
+
+    def renew(self, mine) -> bool:
+        """Lease ``mine`` (one row) afresh for its message; False skips the row."""
+        return bool(mine.update(available_at=_lease_end()))
+
+    def message(self, delivery):
+        """The email for ``delivery``, or None to skip it (nothing left to say)."""
+        raise NotImplementedError
+
+    # The machinery.
+    def deliver(self) -> Run:
+        if transaction.get_connection().in_atomic_block:
+            raise RuntimeError("Sending commits as it goes: call it outside a transaction.")
+        try:
+            return self.run()
+        finally:
+            self.disconnect()
 
     def time_left(self) -> float:
         return self.deadline - time.monotonic()
@@ -183,21 +219,13 @@ class Sender:
         while self.time_left() > 0:
             try:
                 self.settle()
-                edition = Edition.objects.filter(pk=self.edition_id).first()
-                if edition is None or edition.status != Edition.Status.SENDING:
-                    return Run(finished=True, sent=self.sent)
-                self.key = edition.key
-                chunk = deliveries_claim(edition=edition)
+                if (ended := self.before_chunk()) is not None:
+                    return ended
+                chunk = self.claim()
                 if chunk.deliveries:
-                    self.content = self.content or EditionContent.load(edition)
                     self.send_chunk(chunk)
                     continue
-                wait = _next_due_in(edition)
-                if wait is None:
-                    _mark_sent(edition)
-                    return Run(finished=True, sent=self.sent)
-                soon = wait <= settings.NEWSLETTER_SWEEP_INTERVAL
-                return Run(again_in=wait if soon else None, sent=self.sent)
+                return self.nothing_due()
             except DATABASE_ERRORS as exc:
                 self.database_failed(exc)
         with contextlib.suppress(*DATABASE_ERRORS):
@@ -205,7 +233,7 @@ class Sender:
         return Run(again_in=0, sent=self.sent)
 
     def send_chunk(self, chunk: Chunk) -> None:
-        log.info("Edition %s: sending a chunk of %d", self.key, len(chunk.deliveries))
+        log.info("%s: sending a chunk of %d", self.label, len(chunk.deliveries))
         self.held = chunk
         try:
             for delivery in chunk.deliveries:
@@ -233,17 +261,16 @@ class Sender:
                 self.server_failed(exc, holding=chunk)
         return True
 
-    def send_one(self, chunk: Chunk, delivery: Delivery) -> None:
+    def send_one(self, chunk: Chunk, delivery) -> None:
         mine = chunk.rows().filter(pk=delivery.pk)
-        # A fresh lease for the time this message takes; an unsubscribe since the claim counts.
-        if not mine.filter(subscriber__status=Subscriber.Status.ACTIVE).update(
-            available_at=_lease_end()
-        ):
-            mine.update(status=Delivery.Status.SKIPPED)  # a no-op if the row is no longer ours
+        skipped = chunk.model.Status.SKIPPED
+        if not self.renew(mine):
+            mine.update(status=skipped)  # a no-op if the row is no longer ours
             return
-        message = edition_message(
-            content=self.content, subscriber=delivery.subscriber, delivery_id=delivery.pk
-        )
+        message = self.message(delivery)
+        if message is None:
+            mine.update(status=skipped)
+            return
         try:
             self.mailer.send_messages([message])
         except SMTP_ERRORS as exc:
@@ -265,7 +292,7 @@ class Sender:
             chunk.rows()
             .filter(pk=pk)
             .update(
-                status=Delivery.Status.SENT,
+                status=chunk.model.Status.SENT,
                 sent_at=Now(),
                 attempts=F("attempts") + 1,
                 last_error="",
@@ -273,7 +300,7 @@ class Sender:
         )
         self.unmarked = None
         if not marked:
-            log.warning("Delivery %s was sent after its claim was lost", pk)
+            log.warning("%s: row %s was sent after its claim was lost", self.label, pk)
 
     def settle(self) -> None:
         """Mark the message the server took, then put back what the chunk did not send."""
@@ -303,8 +330,8 @@ class Sender:
         wait = min(reconnect_backoff(self.failures), max(self.time_left(), 0))
         detail = str(exc).strip() or "no detail"
         log.warning(
-            "Edition %s: %s failed (%s: %s); trying again in %.0f s",
-            self.key, what, type(exc).__name__, detail, wait,
+            "%s: %s failed (%s: %s); trying again in %.0f s",
+            self.label, what, type(exc).__name__, detail, wait,
         )  # fmt: skip
         time.sleep(wait)
 
@@ -316,13 +343,58 @@ class Sender:
                 self.mailer.close()
 
 
+class EditionSender(Sender):
+    """A run of one edition: stops when it is paused or gone, skips readers who left."""
+
+    def __init__(self, edition_id: int) -> None:
+        super().__init__()
+        self.edition_id = edition_id
+        self.key = str(edition_id)
+        self.edition: Edition | None = None
+        self.content: EditionContent | None = None
+
+    @property
+    def label(self) -> str:
+        return f"Edition {self.key}"
+
+    def before_chunk(self) -> Run | None:
+        edition = Edition.objects.filter(pk=self.edition_id).first()
+        if edition is None or edition.status != Edition.Status.SENDING:
+            return Run(finished=True, sent=self.sent)
+        self.edition, self.key = edition, edition.key
+        return None
+
+    def claim(self) -> Chunk:
+        return deliveries_claim(edition=self.edition)
+
+    def nothing_due(self) -> Run:
+        wait = _next_due_in(self.edition)
+        if wait is None:
+            _mark_sent(self.edition)
+            return Run(finished=True, sent=self.sent)
+        soon = wait <= settings.NEWSLETTER_SWEEP_INTERVAL
+        return Run(again_in=wait if soon else None, sent=self.sent)
+
+    def renew(self, mine) -> bool:
+        # An unsubscribe since the claim counts.
+        active = mine.filter(subscriber__status=Subscriber.Status.ACTIVE)
+        return bool(active.update(available_at=_lease_end()))
+
+    def message(self, delivery: Delivery):
+        self.content = self.content or EditionContent.load(self.edition)
+        return edition_message(
+            content=self.content, subscriber=delivery.subscriber, delivery_id=delivery.pk
+        )
+
+
 def _record_failure(row, *, attempts: int, failure: SMTPFailure) -> None:
     """Fail the row for good, or put it back for a later try."""
+    failed = row.model.Status.FAILED
     if failure.permanent:
-        row.update(status=Delivery.Status.FAILED, attempts=attempts, last_error=failure.error)
+        row.update(status=failed, attempts=attempts, last_error=failure.error)
     elif attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
         error = f"Gave up after {attempts} tries: {failure.error}"
-        row.update(status=Delivery.Status.FAILED, attempts=attempts, last_error=error)
+        row.update(status=failed, attempts=attempts, last_error=error)
     else:
         # The server failing is no fault of this reader's: a short wait, not a refusal's.
         wait = reconnect_backoff(attempts + 1) if failure.halts_run else backoff(attempts)

@@ -98,7 +98,7 @@ ONE_EMAIL = {
 
 @shared_task(**ONE_EMAIL, max_retries=5)
 def send_confirmation(self, subscriber_id: int) -> None:
-    _send_retrying(
+    send_retrying(
         self,
         subscriber_send_confirmation,
         what=f"Confirmation for subscriber {subscriber_id}",
@@ -109,7 +109,7 @@ def send_confirmation(self, subscriber_id: int) -> None:
 
 @shared_task(**ONE_EMAIL, max_retries=3)
 def send_edition_test(self, edition_id: int, email: str) -> None:
-    _send_retrying(
+    send_retrying(
         self,
         edition_send_copy,
         what=f"Test copy of edition {edition_id} to {email}",
@@ -118,9 +118,10 @@ def send_edition_test(self, edition_id: int, email: str) -> None:
     )
 
 
-def _send_retrying(task, send, *, what: str, give_up=None, **kwargs) -> None:
-    """Run ``send``, retrying a temporary failure: the database at once and then a little
-    later, the SMTP server with the refusals' backoff.
+def send_retrying(task, send, *, what: str, give_up=None, **kwargs) -> None:
+    """For a one-email task (``ONE_EMAIL``): run ``send``, retrying a temporary failure:
+    the database at once and then a little later, the SMTP server with the refusals'
+    backoff.
 
     What cannot be sent (an address the mailer cannot encode, a permanent refusal, the
     tries used up, a retry the broker would not take) is logged in one line and marked

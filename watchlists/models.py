@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower, Now
 
 from comparisons.models import Comparison
+from core.text import CleanText
 from reviews.models import Persona
 from tools.models import Category, Tool
 
@@ -57,7 +58,7 @@ class FollowerQuerySet(models.QuerySet):
         )
 
 
-class Follower(models.Model):
+class Follower(CleanText, models.Model):
     """Whoever alerts go to: a member (their account's address) or a bare address."""
 
     member = models.OneToOneField(
@@ -170,7 +171,7 @@ class Follow(models.Model):
         return self.tool or self.comparison or self.category or self.persona
 
 
-class AlertSetting(models.Model):
+class AlertSetting(CleanText, models.Model):
     """How often a follower hears of one kind of change; without a row, the default."""
 
     follower = models.ForeignKey(Follower, on_delete=models.CASCADE, related_name="settings")
@@ -209,7 +210,7 @@ class DeliveryQuerySet(models.QuerySet):
         return self.pending().filter(available_at__lte=Now())
 
 
-class AlertDelivery(models.Model):
+class AlertDelivery(CleanText, models.Model):
     """One email to one follower: the alerts it gathered, at once or as a digest.
 
     The claim, lease and retry columns work as ``newsletter.models.Delivery``'s do.
@@ -262,7 +263,7 @@ class AlertQuerySet(models.QuerySet):
         return self.filter(delivery__isnull=True)
 
 
-class Alert(models.Model):
+class Alert(CleanText, models.Model):
     """One change a follower hears of, from one history event (so collecting twice writes
     it once). ``frequency`` is how it goes out, from the follower's setting for its kind."""
 
@@ -302,7 +303,7 @@ class Alert(models.Model):
         return self.text
 
 
-class Watermark(models.Model):
+class Watermark(CleanText, models.Model):
     """The last history event collected from one event table."""
 
     source = models.CharField(max_length=40, primary_key=True)

@@ -3,13 +3,13 @@ twice or at once. ``send_alerts`` acks late and goes back to the broker if its w
 process dies; the rows it held come due again when their lease runs out."""
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import mailers
+from kombu.exceptions import OperationalError as BrokerError
 
-from newsletter.sending import backoff, smtp_failure
+from newsletter.tasks import ONE_EMAIL, send_retrying
 from watchlists.collect import alerts_collect, digests_gather
 from watchlists.emails import confirmation_message
 from watchlists.models import AlertDelivery, Follow
@@ -44,38 +44,35 @@ def send_digests(frequency: str) -> int:
 
 
 @shared_task(
-    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=10,
     soft_time_limit=SEND_SOFT_LIMIT,
     time_limit=SEND_SOFT_LIMIT + 60,
 )
-def send_alerts(self) -> None:
+def send_alerts() -> None:
+    """Send alert emails until none is due or the run's budget is spent (failures of the
+    SMTP server or the database are waited out inside the run, as for editions)."""
     run = alerts_deliver()
-    if run.error is not None:
-        raise self.retry(exc=run.error, countdown=backoff(self.request.retries + 1))
-    if run.again_in is not None:
-        send_alerts.apply_async(countdown=run.again_in)
-
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=30,
-    time_limit=60,
-    max_retries=5,
-)
-def send_follow_confirmation(self, follow_id: int) -> None:
-    follow = Follow.objects.select_related("follower").filter(pk=follow_id).first()
-    if follow is None or follow.confirmed_at is not None:
+    if run.again_in is None:
         return
     try:
+        send_alerts.apply_async(countdown=run.again_in)
+    except BrokerError as error:
+        log.warning("Alerts: the next run was not queued (%s); the collection will", error)
+
+
+@shared_task(**ONE_EMAIL, max_retries=5)
+def send_follow_confirmation(self, follow_id: int) -> None:
+    send_retrying(
+        self,
+        follow_confirmation_send,
+        what=f"Confirmation for follow {follow_id}",
+        follow_id=follow_id,
+    )
+
+
+def follow_confirmation_send(*, follow_id: int) -> None:
+    """Email the link that confirms a follow by email, if it still awaits one."""
+    follow = Follow.objects.select_related("follower").filter(pk=follow_id).first()
+    if follow is not None and follow.confirmed_at is None:
         mailers.default.send_messages([confirmation_message(follow=follow)])
-    except (smtplib.SMTPException, OSError) as exc:
-        failure = smtp_failure(exc)
-        if failure.permanent:
-            log.error("Follow confirmation %s refused for good: %s", follow_id, failure.error)
-            return
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries + 1)) from exc
