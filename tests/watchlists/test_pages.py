@@ -155,3 +155,24 @@ def test_deleting_the_account_removes_follows_settings_and_alerts(alpha, panel):
     member.delete()
     assert not Follower.objects.exists() and not Follow.objects.exists()
     assert not AlertSetting.objects.exists() and not Alert.objects.exists()
+
+
+def test_an_email_follower_changes_their_settings_from_their_signed_link(client):
+    from watchlists.links import manage_url
+
+    follower = Follower.objects.create(email="reader@example.com")
+    url = manage_url(follower)
+    assert url.startswith("https://verdicts.example/following/settings/")
+    path = url.removeprefix("https://verdicts.example")
+    page = client.get(path)
+    assert page.status_code == 200 and "A review of a tool you follow" in page.content.decode()
+    choices = {kind: "never" for kind in ("call", "review", "price", "pick")}
+    choices |= {"new-comparison": "weekly", "persona-review": "daily"}
+    response = client.post(path, choices)
+    assert response.status_code == 302
+    saved = dict(AlertSetting.objects.filter(follower=follower).values_list("kind", "frequency"))
+    assert saved == choices
+    assert client.post(path, {**choices, "call": "hourly"}).status_code == 400
+    tampered = path.rstrip("/")[:-2] + "xx/"
+    assert client.get(tampered).status_code == 404
+    assert client.post(tampered, choices).status_code == 404
