@@ -25,7 +25,7 @@ def trio(panel):
 
 
 def test_three_tools_side_by_side(client, trio, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get("/compare/?tools=c,a,b")
     assert response.status_code == 200
     html = response.content.decode()

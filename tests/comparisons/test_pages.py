@@ -42,7 +42,7 @@ def world(panel):
 
 
 def test_comparison_page_shows_every_section(client, world, django_assert_num_queries):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get("/compare/smolvlm2-turbo-vs-mistral-8x22b-v2/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -197,7 +197,7 @@ def test_compare_picker_redirects_to_the_pair(client, world):
 
 
 def test_tool_page(client, world, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/tools/mistral-8x22b-v2/")
     assert response.status_code == 200
     html = response.content.decode()

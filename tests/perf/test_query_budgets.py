@@ -22,12 +22,12 @@ LARGE = Sizes(tools=600, votes=4000, subscribers=1000, members=400)
 BUDGETS = {
     "/": 4,
     "/compare/": 3,
-    "{comparison}": 5,  # the fifth: both tools' history and the pick's, in one query
-    "{pair}": 5,
+    "{comparison}": 4,  # with both tools' history and the pick's, in one query
+    "{pair}": 4,
     "/compare/?tools={a},{b},{c}": 3,
     "/tools/": 3,
     "/tools/?q=synthetic&pricing=free&sort=community": 3,
-    "{tool}": 6,  # with its history (one query) and its timeline's points (one)
+    "{tool}": 5,  # with its history (one query) and its timeline's points (one)
     "/categories/": 1,
     "{category}": 4,
     "/panel/": 1,
