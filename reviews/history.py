@@ -175,10 +175,18 @@ def _tool_id(event: Events) -> int | None:
     return None
 
 
+# Changes made in one transaction share a time (PostgreSQL's now()), and the order of rows
+# across event tables says nothing of which came first: at one time, a cause (a review, a
+# price) is told before the call it flipped, and the rest keep the order they were read in.
+_TOLD_FIRST = {REVIEW: 3, PRICING: 2, LISTING: 2, SEAT: 1, CALL: 0}
+
+
 def newest_first(changes: Iterable[Change]) -> list[Change]:
-    """Newest first; changes made in one transaction share a time, and keep the reverse of
-    the order they were read in (each table's in the order written)."""
-    return sorted(reversed(list(changes)), key=lambda change: change.at, reverse=True)
+    return sorted(
+        reversed(list(changes)),
+        key=lambda change: (change.at, _TOLD_FIRST.get(change.kind, 0)),
+        reverse=True,
+    )
 
 
 def tool_events(tools: Iterable[Tool], *also) -> Events:

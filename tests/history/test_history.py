@@ -236,3 +236,17 @@ def test_a_tool_page_draws_its_ship_rates_over_time(client, reviewed):
     assert panel.split()[0] == "0.0,50.0"  # the oldest point: 50% on the left
     assert panel.split()[-1] == "100.0,0.0"  # today, 100%, on the right
     assert "Ship rates from" in page and "panel 50% to 100%" in page
+
+
+def test_at_one_time_the_cause_is_told_before_the_call_it_flipped(panel):
+    """Changes in one transaction share a time, and the event tables' ids say nothing of
+    their order across tables: the review comes first whatever the ids."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('tools_toolcallevent', 'pgh_id'), 900000)"
+        )
+    tool = ToolFactory(name="Gamma", slug="gamma")
+    ReviewFactory(tool=tool, persona=panel[1], score=40, call=Call.SKIP)
+    [newest, *_] = tool_history(tool)
+    assert newest.line == "Skeptic: reviewed it: 40, skip"
+    assert [c.line for c in tool_history(tool)][1] == "Panel call: Awaiting panel → Skip"
