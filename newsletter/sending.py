@@ -51,6 +51,7 @@ import logging
 import smtplib
 import time
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -164,7 +165,7 @@ def edition_deliver(*, edition_id: int) -> Run:
     return EditionSender(edition_id).deliver()
 
 
-class Sender:
+class Sender(ABC):
     """One run of one sender: its SMTP connection, what it has left to settle, and how many
     times in a row the server or the database has failed it. The kinds of email differ in
     the hooks below (which rows, what message, when to stop); the crash-safety is this.
@@ -189,8 +190,9 @@ class Sender:
         """A Run to end with before claiming the next chunk (paused, gone), or None."""
         return None
 
+    @abstractmethod
     def claim(self) -> Chunk:
-        raise NotImplementedError
+        """Lease the next chunk of this sender's rows (``chunk_claim``)."""
 
     def nothing_due(self) -> Run:
         return Run(finished=True, sent=self.sent)
@@ -199,9 +201,9 @@ class Sender:
         """Lease ``mine`` (one row) afresh for its message; False skips the row."""
         return bool(mine.update(available_at=_lease_end()))
 
+    @abstractmethod
     def message(self, delivery):
         """The email for ``delivery``, or None to skip it (nothing left to say)."""
-        raise NotImplementedError
 
     # The machinery.
     def deliver(self) -> Run:

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -53,7 +54,7 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-class CeleryProcess:
+class CeleryProcess(ABC):
     """A ``celery`` command in a process group of its own, logging to ``logfile``."""
 
     ready_line = b""  # what the log says once the process is ready
@@ -63,8 +64,9 @@ class CeleryProcess:
         self.logfile = logfile
         self.process: subprocess.Popen | None = None
 
+    @abstractmethod
     def arguments(self) -> list[str]:
-        raise NotImplementedError
+        """The celery subcommand and its options (worker or beat)."""
 
     def start(self, timeout: float = 60) -> "CeleryProcess":
         offset = self.logfile.stat().st_size if self.logfile.exists() else 0
