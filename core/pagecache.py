@@ -1,8 +1,14 @@
-"""Whole pages cached in Redis for readers who see nothing of their own.
+"""Pages cached in Redis once per content version, for every reader.
 
-A page is cached only for a signed-out reader with no saved bookmarks and no
-pending messages: nobody's vote or bookmark can reach anyone else. htmx
-fragments and full pages are cached apart.
+What a page shows is everyone's but for a few small parts that are the reader's own (their
+vote's pressed state, their bookmarks, their follow buttons, their account menu:
+core/ownparts.py). So a page is rendered once as a *shell*, as a signed-out reader with
+nothing saved would see it and keeping each own part in all its states, and each request
+fills in the reader's parts: a signed-out reader with nothing saved gets the shell's plain
+page as it is, a member theirs at the cost of a query per kind of part, with no template
+work. Nobody's vote or bookmark can reach anyone else: the shell is rendered with no user
+and an empty session. Editors (who see drafts) and readers with a message waiting are
+rendered whole, as before. htmx fragments and full pages are cached apart.
 
 Invalidation is by version numbers kept in the cache, read with the page in one
 round trip; a page rendered at other versions is a miss. The names are spelled
@@ -41,12 +47,18 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.encoding import escape_uri_path
 
+from core import ownparts
 from core.cache import answering
+from core.ownparts import Shell
 
 CSRF_PLACEHOLDER = "csrfPlaceholder0c6b1f2e9a7d4e58b3f1"
 NONCE_PLACEHOLDER = "noncePlaceholder5e2a8c1d7b4f9e03a6"
 
 Depends = Callable[..., list[str]]
+
+# Moves whenever what an entry holds changes shape, so that a deploy never reads the entries
+# an older release wrote: they are simply not found, and age out.
+ENTRY_FORMAT = 2
 
 
 def versions_key(name: str) -> str:
@@ -109,13 +121,12 @@ def after_an_outage(sender, cache: BaseCache, **kwargs) -> None:
     version_move(cache, CONTENT)
 
 
-def is_anonymous_reader(request: HttpRequest) -> bool:
-    """Nothing on the page would be this reader's own."""
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+def is_shell_reader(request: HttpRequest) -> bool:
+    """Whether the page's shell can serve this reader: all they see of their own is in its own
+    parts. An editor's pages may show drafts, and a message waiting is read once."""
+    if request.method not in ("GET", "HEAD") or request.user.is_staff:
         return False
-    if "messages" in request.COOKIES or request.session.get("_messages"):
-        return False
-    return not request.session.get("bookmarks")
+    return not (request.COOKIES.get("messages") or request.session.get("_messages"))
 
 
 def uncacheable(request: HttpRequest) -> None:
@@ -145,10 +156,10 @@ def _page_key(request: HttpRequest, query: QueryDict) -> str:
     variant = "htmx" if htmx and not htmx.history_restore_request else "page"
     pairs = sorted((name, values) for name, values in query.lists())
     raw = f"{request.path}|{pairs!r}|{variant}"
-    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    return f"page:{ENTRY_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _lookup(page_key: str, names: list[str]) -> tuple[str, tuple | None]:
+def _lookup(page_key: str, names: list[str]) -> tuple[str, tuple[str, Shell] | None]:
     """The versions the page depends on now, and the cached page if it was rendered at them.
 
     One round trip: the version numbers and the page come back in one MGET, and the page
@@ -163,8 +174,12 @@ def _lookup(page_key: str, names: list[str]) -> tuple[str, tuple | None]:
     return versions, None
 
 
-def _serve(request: HttpRequest, content: str, content_type: str) -> HttpResponse:
-    content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+def _for_reader(request: HttpRequest, shell: Shell) -> str:
+    return shell.plain if ownparts.is_plain_reader(request) else shell.for_reader(request)
+
+
+def _serve(request: HttpRequest, content_type: str, shell: Shell) -> HttpResponse:
+    content = _for_reader(request, shell).replace(CSRF_PLACEHOLDER, get_token(request))
     content = content.replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
     return HttpResponse(content, content_type=content_type)
 
@@ -172,7 +187,7 @@ def _serve(request: HttpRequest, content: str, content_type: str) -> HttpRespons
 def cached_for_readers(
     depends: Depends | None = None, *, query: Iterable[str] = (), repeated: Iterable[str] = ()
 ):
-    """Cache the view's 200 responses for anonymous readers.
+    """Cache the view's 200 responses as shells (above), for every reader but editors.
 
     ``depends(request, *view_args, **view_kwargs)`` returns the version names beyond
     ``CONTENT`` that the page shows (``VOTES``, or ``tool_votes(slug)``). ``query`` names the
@@ -191,7 +206,7 @@ def cached_for_readers(
                 return HttpResponsePermanentRedirect(
                     f"{path}?{known.urlencode()}" if known else path
                 )
-            if not settings.PAGE_CACHE_ENABLED or not is_anonymous_reader(request):
+            if not settings.PAGE_CACHE_ENABLED or not is_shell_reader(request):
                 return view(request, *args, **kwargs)
             names = [CONTENT, *(depends(request, *args, **kwargs) if depends else [])]
             key = _page_key(request, known)
@@ -202,22 +217,27 @@ def cached_for_readers(
                 return response
             down = not answering(cache)  # nothing to keep the page in: just render it
             request.render_placeholders = True
-            response = view(request, *args, **kwargs)
+            with ownparts.as_nobody(request) as parts:
+                response = view(request, *args, **kwargs)
+            if response.streaming:  # no own parts to fill in: render it again, for the reader
+                request.render_placeholders = False
+                return view(request, *args, **kwargs)
+            shell = ownparts.Shell.of(response.content.decode(response.charset), parts)
+            response.content = _for_reader(request, shell)
             if down or getattr(request, "page_cache_skip", False):
                 response = _fill_placeholders(request, response)
                 response["X-Page-Cache"] = "bypass" if down else "skip"
                 return response
-            if response.status_code != 200 or response.streaming:
+            if response.status_code != 200:
                 return _fill_placeholders(request, response)
-            content_type = response["Content-Type"]
-            content = response.content.decode(response.charset)
-            cache.set(key, (versions, content, content_type), timeout=settings.PAGE_CACHE_SECONDS)
-            served = _serve(request, content, content_type)
-            for header in ("Vary",):
-                if header in response:
-                    served[header] = response[header]
-            served["X-Page-Cache"] = "miss" if answering(cache) else "bypass"
-            return served
+            cache.set(
+                key,
+                (versions, response["Content-Type"], shell),
+                timeout=settings.PAGE_CACHE_SECONDS,
+            )
+            response = _fill_placeholders(request, response)
+            response["X-Page-Cache"] = "miss" if answering(cache) else "bypass"
+            return response
 
         return wrapper
 

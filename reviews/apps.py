@@ -6,4 +6,6 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Panel and community"
 
     def ready(self) -> None:
-        from reviews import signals  # noqa: F401  connects the receivers (deletion, sign-in)
+        from reviews import ownparts, signals  # noqa: F401  signals connects the receivers
+
+        ownparts.register()

@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
@@ -96,44 +96,79 @@ def personas_delete(*, personas: QuerySet[Persona]) -> int:
     return deleted
 
 
+# A member's vote and the tool's counts, written in one statement once the tool's row is
+# locked: the vote as it was (read after the lock, so exact), the vote as it is now
+# (inserted, changed or deleted), and the counts moved by the difference. When nothing
+# changes, nothing is written and no row comes back.
+_VOTE_WRITE = """
+WITH before AS (
+    SELECT id, value FROM {vote} WHERE member_id = %(member)s AND tool_id = %(tool)s
+), cleared AS (
+    DELETE FROM {vote}
+    WHERE %(after)s::varchar IS NULL AND member_id = %(member)s AND tool_id = %(tool)s
+), written AS (
+    INSERT INTO {vote} (member_id, tool_id, value, created_at, updated_at)
+    SELECT %(member)s, %(tool)s, %(after)s, now(), now() WHERE %(after)s::varchar IS NOT NULL
+    ON CONFLICT (member_id, tool_id) DO UPDATE
+        SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
+        WHERE {vote}.value <> EXCLUDED.value
+    RETURNING id
+), counted AS (
+    UPDATE {tool} SET
+        community_ships = community_ships
+            + (%(after)s::varchar IS NOT DISTINCT FROM 'ship')::int
+            - ((SELECT value FROM before) IS NOT DISTINCT FROM 'ship')::int,
+        community_skips = community_skips
+            + (%(after)s::varchar IS NOT DISTINCT FROM 'skip')::int
+            - ((SELECT value FROM before) IS NOT DISTINCT FROM 'skip')::int
+    WHERE id = %(tool)s AND (SELECT value FROM before) IS DISTINCT FROM %(after)s::varchar
+    RETURNING community_ships, community_skips
+)
+SELECT coalesce((SELECT id FROM written), (SELECT id FROM before)),
+       community_ships, community_skips
+FROM counted
+"""
+
+
+def _vote_write(member: AbstractBaseUser, tool: Tool, value: str) -> Vote | None:
+    """Apply the vote to the locked ``tool`` (its counts as locked), updating them in place."""
+    if value not in VOTE_VALUES:
+        raise ValueError(f"A vote is one of {', '.join(VOTE_VALUES)}, not {value!r}.")
+    after = None if value == CLEAR else value
+    sql = _VOTE_WRITE.format(vote=Vote._meta.db_table, tool=Tool._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"member": member.pk, "tool": tool.pk, "after": after})
+        row = cursor.fetchone()
+    if row is None:  # the vote was already this: nothing moved
+        vote = Vote.objects.filter(member=member, tool=tool).first()
+        return vote
+    pk, tool.community_ships, tool.community_skips = row
+    pagecache.bump(pagecache.VOTES, pagecache.tool_votes(tool.slug))
+    return None if after is None else Vote(pk=pk, member=member, tool=tool, value=after)
+
+
 @transaction.atomic
 def vote_cast(*, member: AbstractBaseUser, tool: Tool, value: str) -> Vote | None:
     """Record ``member``'s ship or skip on ``tool``, change it, or take it back (``clear``).
 
-    The tool's community counts move by F() expressions in the same transaction. Every vote
-    on a tool first locks the tool's row, so votes on one tool are applied one at a time:
-    two requests carrying a member's first vote cannot both find no vote and both count
-    one, and a recount sees no vote half-applied. Updates ``tool``'s counts in place and
+    Every vote on a tool first locks the tool's row, so votes on one tool are applied one
+    at a time: two requests carrying a member's first vote cannot both find no vote and
+    both count one, and a recount sees no vote half-applied. The vote and the counts are
+    then written in one statement (``_VOTE_WRITE``). Updates ``tool``'s counts in place and
     returns the member's vote, or None when there is none.
     """
-    if value not in VOTE_VALUES:
-        raise ValueError(f"A vote is one of {', '.join(VOTE_VALUES)}, not {value!r}.")
     locked = Tool.objects.select_for_update().values("community_ships", "community_skips")
     counts = locked.get(pk=tool.pk)
-    vote = Vote.objects.filter(member=member, tool=tool).first()
-    before = vote.value if vote else None
-    after = None if value == CLEAR else value
-    if after != before:
-        if vote is None:
-            vote = Vote.objects.create(member=member, tool=tool, value=after)
-        elif after is None:
-            vote.delete()
-            vote = None
-        else:
-            vote.value = after
-            vote.save(update_fields=["value", "updated_at"])
-        changes = {
-            field: (after == call) - (before == call)
-            for field, call in [("community_ships", Call.SHIP), ("community_skips", Call.SKIP)]
-        }
-        Tool.objects.filter(pk=tool.pk).update(
-            **{field: F(field) + delta for field, delta in changes.items() if delta}
-        )
-        counts = {field: counts[field] + delta for field, delta in changes.items()}
-        pagecache.bump(pagecache.VOTES, pagecache.tool_votes(tool.slug))
-    tool.community_ships = counts["community_ships"]
-    tool.community_skips = counts["community_skips"]
-    return vote
+    tool.community_ships, tool.community_skips = counts.values()
+    return _vote_write(member, tool, value)
+
+
+@transaction.atomic
+def vote_cast_on(*, member: AbstractBaseUser, slug: str, value: str) -> tuple[Tool, Vote | None]:
+    """``vote_cast`` on the published tool with ``slug``, found and locked in one query: what a
+    vote from the site costs (Tool.DoesNotExist when there is none)."""
+    tool = Tool.objects.published().with_category().select_for_update(of=("self",)).get(slug=slug)
+    return tool, _vote_write(member, tool, value)
 
 
 def _vote_count(call: str) -> Coalesce:

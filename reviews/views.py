@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
@@ -13,7 +13,7 @@ from core.paging import paginate
 from reviews.forms import VOTE_DONE, VoteForm
 from reviews.models import Persona, Review
 from reviews.pending import pending_vote_keep
-from reviews.services import vote_cast
+from reviews.services import vote_cast_on
 from tools.models import Tool
 from tools.renames import follows_renames, follows_tool_renames, renamed_from
 
@@ -51,16 +51,21 @@ def persona_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @follows_tool_renames
 @per_reader_limit("VOTE_RATE_LIMIT")
 def tool_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    tool = get_object_or_404(Tool.objects.published(), slug=slug)
-    back = back_url(request, tool.get_absolute_url())
     form = VoteForm(request.POST)
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated or not form.is_valid():
+        tool = get_object_or_404(Tool.objects.published(), slug=slug)
+        if request.user.is_authenticated:
+            message = form.errors["value"][0]
+            return problem(request, status=400, template="400.html", message=message)
         if form.is_valid():
             pending_vote_keep(request, tool=tool, value=form.cleaned_data["value"])
+        back = back_url(request, tool.get_absolute_url())
         return sign_in_first(request, f"{back}#tool-{tool.slug}")
-    if not form.is_valid():
-        return problem(request, status=400, template="400.html", message=form.errors["value"][0])
-    vote = vote_cast(member=request.user, tool=tool, value=form.cleaned_data["value"])
+    try:  # the tool is found and locked with the vote's own query
+        tool, vote = vote_cast_on(member=request.user, slug=slug, value=form.cleaned_data["value"])
+    except Tool.DoesNotExist:
+        raise Http404("No such tool.") from None
+    back = back_url(request, tool.get_absolute_url())
     tool.reader_vote = vote.value if vote else None
     done = VOTE_DONE[tool.reader_vote].format(tool=isolate(tool.name))
     if request.htmx:

@@ -6,4 +6,6 @@ class ToolsConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self) -> None:
-        from tools import bookmarks  # noqa: F401  connects the sign-in receiver
+        from tools import bookmarks, ownparts  # noqa: F401  bookmarks connects the sign-in receiver
+
+        ownparts.register()

@@ -27,11 +27,16 @@ def is_following(member, target) -> bool:
     bookmark they have not unfollowed."""
     if not member.is_authenticated:
         return False
-    name = target._meta.model_name
-    follow = Follow.objects.filter(follower__member=member, **{name: target}).first()
-    if follow is not None:
-        return follow.active
-    return name == "tool" and Bookmark.objects.filter(member=member, tool=target).exists()
+    kind = target._meta.model_name
+    saved = kind == "tool" and Bookmark.objects.filter(member=member, tool=target).exists()
+    return follows(member, kind, target.pk, bookmarked=saved)
+
+
+def follows(member, kind: str, pk: int, *, bookmarked: bool) -> bool:
+    """``is_following`` for the ``kind`` ("tool", "comparison", …) and primary key of a target,
+    knowing whether the member bookmarked it (only a tool can be)."""
+    follow = Follow.objects.filter(follower__member=member, **{kind: pk}).first()
+    return follow.active if follow is not None else bookmarked
 
 
 def _followed_tools(follower: Follower | None, member) -> tuple[list[Tool], set[int]]:

@@ -2,9 +2,11 @@ import json
 
 from django import template
 from django.conf import settings
+from django.template.base import token_kwargs
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core import ownparts
 from core.bidi import isolate
 from core.http import page_path
 
@@ -52,3 +54,38 @@ def nav_link(context, url: str, label: str) -> SafeString:
     if current:
         return format_html('<a href="{}" aria-current="{}">{}</a>', url, current, label)
     return format_html('<a href="{}">{}</a>', url, label)
+
+
+class OwnNode(template.Node):
+    def __init__(self, kind, key, extra: dict, nodelist) -> None:
+        self.kind, self.key, self.extra, self.nodelist = kind, key, extra, nodelist
+
+    def render(self, context) -> str:
+        request = context.get("request")
+        if not ownparts.rendering_shell(request):
+            values = {name: value.resolve(context) for name, value in self.extra.items()}
+            with context.push(**values):
+                return self.nodelist.render(context)
+        kind = ownparts.kind_of(self.kind.resolve(context))
+        html = {}
+        for state, values in kind.states.items():
+            with context.push(**values):
+                html[state] = self.nodelist.render(context)
+        part = ownparts.Part(kind.name, str(self.key.resolve(context)), html)
+        return ownparts.leave_mark(request, part)
+
+
+@register.tag
+def own(parser, token) -> OwnNode:
+    """``{% own "vote" tool.pk vote=tool.reader_vote %}…{% endown %}``: a part of the page that
+    is the reader's own (core/ownparts.py). For a reader it is a ``with``; in a shell, each of
+    the kind's states is rendered and kept for the request to pick from."""
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError("own takes a kind, a key and the reader's values")
+    extra = token_kwargs(bits[3:], parser)
+    if len(extra) != len(bits) - 3:
+        raise template.TemplateSyntaxError("own's values are name=value pairs")
+    nodelist = parser.parse(("endown",))
+    parser.delete_first_token()
+    return OwnNode(parser.compile_filter(bits[1]), parser.compile_filter(bits[2]), extra, nodelist)

@@ -58,22 +58,42 @@ def test_the_cached_page_never_carries_anyone_s_bookmarks(comparison, member):
     # A reader with nothing saved: the page is cached, empty panel and all.
     assert panel(first.get(url).content.decode()) == []
     assert first.get(url)["X-Page-Cache"] == "hit"
-    # Someone who saved a tool is never served that copy, nor cached for others. (They save
-    # with htmx, which leaves no "Saved …" message: a message alone keeps a page uncached.)
+    # Someone who saved a tool is served the same cached page with their own panel in it,
+    # and it stays theirs. (They save with htmx, which leaves no "Saved …" message: a
+    # message waiting keeps a page from the cache.)
     saver.post("/tools/gamma/bookmark/", {"saved": "1"}, headers=HTMX)
     response = saver.get(url)
-    assert "X-Page-Cache" not in response and panel(response.content.decode()) == ["Gamma"]
+    assert response["X-Page-Cache"] == "hit" and panel(response.content.decode()) == ["Gamma"]
     response = other.get(url)
     assert response["X-Page-Cache"] == "hit" and panel(response.content.decode()) == []
-    # A member's the same, and letting go of the last bookmark makes the page shareable again.
+    # A member's the same, and letting go of the last bookmark empties the panel again.
     BookmarkFactory(member=member, tool=comparison.tool_a)
     signed_in = Client()
     signed_in.force_login(member)
-    assert panel(signed_in.get(url).content.decode()) == ["Alpha"]
+    response = signed_in.get(url)
+    assert response["X-Page-Cache"] == "hit" and panel(response.content.decode()) == ["Alpha"]
     assert panel(other.get(url).content.decode()) == []
     saver.post("/tools/gamma/bookmark/", {"saved": "0"}, headers=HTMX)
     response = saver.get(url)
     assert response["X-Page-Cache"] == "hit" and panel(response.content.decode()) == []
+
+
+def test_a_shell_rendered_for_a_member_holds_nothing_of_theirs(comparison, member):
+    """The first reader of a page may be a member with votes, bookmarks and follows: the page
+    kept for everyone is still nobody's."""
+    BookmarkFactory(member=member, tool=comparison.tool_a)
+    signed_in = Client()
+    signed_in.force_login(member)
+    signed_in.post(f"/tools/{comparison.tool_a.slug}/vote/", {"value": "ship"}, headers=HTMX)
+    url = comparison.get_absolute_url()
+    html = signed_in.get(url).content.decode()
+    assert panel(html) == ["Alpha"] and member.email in html
+    assert 'id="vote-alpha-ship" name="value" value="clear" aria-pressed="true"' in html
+    response = Client().get(url)
+    html = response.content.decode()
+    assert response["X-Page-Cache"] == "hit"
+    assert panel(html) == [] and member.email not in html and "Sign in" in html
+    assert 'aria-pressed="true"' not in html and "\x00" not in html and "\x01" not in html
 
 
 def test_a_bookmark_tells_the_page_and_the_panel_fetches_itself(client, comparison):

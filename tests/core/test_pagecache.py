@@ -20,6 +20,9 @@ def pair(panel):
     return comparison
 
 
+HTMX = {"HX-Request": "true"}
+
+
 def state(response) -> str:
     return response.get("X-Page-Cache", "none")
 
@@ -72,22 +75,44 @@ def test_a_members_own_vote_never_reaches_another_reader(pair, member):
     voter.force_login(member)
     vote_cast(member=member, tool=pair.tool_a, value="ship")
     mine = voter.get(url)
-    assert state(mine) == "none"  # members' pages are never cached
+    assert state(mine) == "miss"  # the page is kept as nobody's, and filled in for them
     assert 'aria-pressed="true"' in mine.content.decode()
     reader = Client()
-    reader.get(url)
     theirs = reader.get(url)
     assert state(theirs) == "hit"
     assert 'aria-pressed="true"' not in theirs.content.decode()
+    again = voter.get(url)
+    assert state(again) == "hit" and 'aria-pressed="true"' in again.content.decode()
 
 
-def test_a_reader_with_saved_bookmarks_is_not_served_the_shared_page(client, pair):
+def test_a_reader_with_saved_bookmarks_is_served_the_shared_page_with_theirs_pressed(client, pair):
     url = pair.get_absolute_url()
     client.get(url)
-    client.post(f"/tools/{pair.tool_a.slug}/bookmark/", {"saved": "1"})
+    client.post(f"/tools/{pair.tool_a.slug}/bookmark/", {"saved": "1"}, headers=HTMX)
     response = client.get(url)
-    assert state(response) == "none"
-    assert 'aria-pressed="true"' in response.content.decode()
+    assert state(response) == "hit"
+    html = response.content.decode()
+    assert f'id="bookmark-{pair.tool_a.slug}-button" aria-pressed="true"' in html
+    assert f'id="bookmark-{pair.tool_b.slug}-button" aria-pressed="false"' in html
+
+
+def test_a_reader_with_a_message_waiting_is_rendered_whole(client, pair):
+    """Without JavaScript a bookmark redirects back with a "Saved" message, read once: that
+    page is rendered for the reader, and the next is the shared one again."""
+    url = pair.get_absolute_url()
+    client.get(url)
+    response = client.post(f"/tools/{pair.tool_a.slug}/bookmark/", {"saved": "1"}, follow=True)
+    assert state(response) == "none" and 'class="message' in response.content.decode()
+    assert state(client.get(url)) == "hit"
+
+
+def test_an_editor_is_never_served_a_shell(pair):
+    """Editors see drafts and the desk link: their pages are rendered for them."""
+    editor = Client()
+    editor.force_login(UserFactory(is_staff=True))
+    Client().get(pair.get_absolute_url())
+    response = editor.get(pair.get_absolute_url())
+    assert state(response) == "none" and "Editors' desk" in response.content.decode()
 
 
 def test_htmx_fragments_and_full_pages_are_cached_apart(client):

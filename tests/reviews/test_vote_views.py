@@ -215,13 +215,18 @@ def test_page_query_counts_do_not_grow_with_votes(
     for index in range(votes):
         VoteFactory(tool=pair.tool_a if index % 2 else pair.tool_b, value="ship")
     VoteFactory(member=member, tool=pair.tool_a, value="skip")
-    # the member (the session comes from Redis), the page's own four queries, the
-    # bookmarks panel's one and the history's one
-    with django_assert_num_queries(7):
+    # the member (the session comes from Redis), the page's own four queries and its
+    # history's one, then one each for the member's votes, bookmarks and follows
+    with django_assert_num_queries(8):
         response = member_client.get(pair.get_absolute_url())
     assert response.status_code == 200
+    # from the page cache, only the member and what is theirs (core/ownparts.py)
     with django_assert_num_queries(4):
-        member_client.get("/tools/")
+        response = member_client.get(pair.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    member_client.get("/tools/")
+    with django_assert_num_queries(3):  # the member, their votes and their bookmarks
+        assert member_client.get("/tools/")["X-Page-Cache"] == "hit"
 
 
 def test_a_draft_previewed_by_staff_has_no_vote_or_bookmark_buttons(client, staff):

@@ -16,6 +16,7 @@ def follow_button(context, target):
         "user": request.user,
         "csrf_token": context.get("csrf_token"),
         "target": target,
+        "follow_key": f"{target._meta.model_name}:{target.pk}",
         "following": is_following(request.user, target),
     }
 
