@@ -18,6 +18,13 @@ Kinds belong to the apps that own the state (a vote to reviews, a follow to watc
 each registers its kind in its AppConfig.ready with ``kind``. The shell is rendered as a
 signed-out reader with nothing saved, so nothing of anyone's can reach it; a page that
 carries no marks at all is served as it is.
+
+A member's own state (all their votes, bookmarks and follows: small) is remembered in the
+cache between their requests, read in the same round trip as the page (core/pagecache.py),
+so that a member's page costs no query beyond the member. Each app declares what it keeps
+with ``remembered``; whatever changes a member's state moves their version
+(``pagecache.member_own``) once it commits, and state remembered at another version is
+loaded again: never stale, however the requests interleave.
 """
 
 import re
@@ -72,6 +79,47 @@ def kind(name: str, states: Mapping[str, Mapping[str, object]], resolve: Resolve
 
 def kind_of(name: str) -> Kind:
     return _kinds[name]
+
+
+# name -> load(member): the member's whole state of that name, small and picklable.
+_loaders: dict[str, Callable[[object], object]] = {}
+
+
+def remembered(name: str, load: Callable[[object], object]) -> None:
+    """Declare a piece of a member's own state, remembered between requests."""
+    _loaders[name] = load
+
+
+def own_key(member_pk: int) -> str:
+    return f"own:{member_pk}"
+
+
+@dataclass
+class Remembered:
+    """What pagecache found for this member with the page: their state's version now, and
+    the state remembered with the version it was loaded at (or None)."""
+
+    member_pk: int
+    version: str
+    entry: tuple[str, dict] | None
+
+    def states(self) -> dict:
+        if self.entry is not None and self.entry[0] == self.version:
+            return self.entry[1]
+        from django.core.cache import cache  # read before the load, so a change wins
+
+        states = {name: load(self.member_pk) for name, load in _loaders.items()}
+        self.entry = (self.version, states)
+        cache.set(own_key(self.member_pk), self.entry, timeout=settings.OWN_STATE_SECONDS)
+        return states
+
+
+def mine(request: HttpRequest, name: str):
+    """For a ``resolve``: the member's remembered state ``name`` (``remembered``)."""
+    found = getattr(request, "own_remembered", None)
+    if found is None or found.member_pk != request.user.pk:  # not served by pagecache
+        return _loaders[name](request.user.pk)
+    return found.states()[name]
 
 
 def pick(parts: list[Part], states: list[str]) -> list[str]:

@@ -105,6 +105,11 @@ CONTENT = "content"
 VOTES = "votes"
 
 
+def member_own(pk: int) -> str:
+    """The version of a member's own state: their votes, bookmarks and follows."""
+    return f"member:{pk}"
+
+
 def tool_votes(slug: str) -> str:
     """The version of one tool's community figures."""
     return f"tool:{slug}"
@@ -159,14 +164,22 @@ def _page_key(request: HttpRequest, query: QueryDict) -> str:
     return f"page:{ENTRY_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _lookup(page_key: str, names: list[str]) -> tuple[str, tuple[str, Shell] | None]:
+def _lookup(
+    request: HttpRequest, page_key: str, names: list[str]
+) -> tuple[str, tuple[str, Shell] | None]:
     """The versions the page depends on now, and the cached page if it was rendered at them.
 
     One round trip: the version numbers and the page come back in one MGET, and the page
-    entry records the versions it was rendered at.
+    entry records the versions it was rendered at. For a member, their own state's version
+    and what is remembered of it come in the same MGET (core/ownparts.py).
     """
     keys = [versions_key(name) for name in names]
-    found = cache.get_many([*keys, page_key])
+    member = request.user.pk if request.user.is_authenticated else None
+    own = [versions_key(member_own(member)), ownparts.own_key(member)] if member else []
+    found = cache.get_many([*keys, page_key, *own])
+    if member:
+        version = str(found.get(own[0], 0))
+        request.own_remembered = ownparts.Remembered(member, version, found.get(own[1]))
     versions = ",".join(str(found.get(key, 0)) for key in keys)
     entry = found.get(page_key)
     if entry is not None and entry[0] == versions:
@@ -210,7 +223,7 @@ def cached_for_readers(
                 return view(request, *args, **kwargs)
             names = [CONTENT, *(depends(request, *args, **kwargs) if depends else [])]
             key = _page_key(request, known)
-            versions, hit = _lookup(key, names)
+            versions, hit = _lookup(request, key, names)
             if hit is not None:
                 response = _serve(request, *hit)
                 response["X-Page-Cache"] = "hit"

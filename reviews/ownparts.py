@@ -6,15 +6,19 @@ from core import ownparts
 from reviews.models import Vote
 
 
+def _votes(member_pk: int) -> dict[int, str]:
+    return dict(Vote.objects.filter(member=member_pk).values_list("tool", "value"))
+
+
 def _resolve(request: HttpRequest, parts: list[ownparts.Part]) -> list[str]:
     if not request.user.is_authenticated:
         return [part.plain for part in parts]
-    votes = Vote.objects.filter(member=request.user, tool__in=[part.key for part in parts])
-    mine = dict(votes.values_list("tool", "value"))
+    mine = ownparts.mine(request, "votes")
     return ownparts.pick(parts, [mine.get(int(part.key), "none") for part in parts])
 
 
 def register() -> None:
+    ownparts.remembered("votes", _votes)
     ownparts.kind(
         "vote",
         states={"none": {"vote": None}, "ship": {"vote": "ship"}, "skip": {"vote": "skip"}},

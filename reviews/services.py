@@ -101,32 +101,32 @@ def personas_delete(*, personas: QuerySet[Persona]) -> int:
 # (inserted, changed or deleted), and the counts moved by the difference. When nothing
 # changes, nothing is written and no row comes back.
 _VOTE_WRITE = """
-WITH before AS (
-    SELECT id, value FROM {vote} WHERE member_id = %(member)s AND tool_id = %(tool)s
+WITH args (member, tool, after) AS (VALUES (%s::bigint, %s::bigint, %s::varchar)),
+before AS (
+    SELECT vote.value FROM {vote} vote, args
+    WHERE vote.member_id = args.member AND vote.tool_id = args.tool
 ), cleared AS (
-    DELETE FROM {vote}
-    WHERE %(after)s::varchar IS NULL AND member_id = %(member)s AND tool_id = %(tool)s
+    DELETE FROM {vote} vote USING args
+    WHERE args.after IS NULL AND vote.member_id = args.member AND vote.tool_id = args.tool
 ), written AS (
     INSERT INTO {vote} (member_id, tool_id, value, created_at, updated_at)
-    SELECT %(member)s, %(tool)s, %(after)s, now(), now() WHERE %(after)s::varchar IS NOT NULL
+    SELECT member, tool, after, now(), now() FROM args WHERE after IS NOT NULL
     ON CONFLICT (member_id, tool_id) DO UPDATE
         SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
         WHERE {vote}.value <> EXCLUDED.value
-    RETURNING id
+    RETURNING id, created_at, updated_at
 ), counted AS (
-    UPDATE {tool} SET
-        community_ships = community_ships
-            + (%(after)s::varchar IS NOT DISTINCT FROM 'ship')::int
+    UPDATE {tool} tool SET
+        community_ships = community_ships + (args.after IS NOT DISTINCT FROM 'ship')::int
             - ((SELECT value FROM before) IS NOT DISTINCT FROM 'ship')::int,
-        community_skips = community_skips
-            + (%(after)s::varchar IS NOT DISTINCT FROM 'skip')::int
+        community_skips = community_skips + (args.after IS NOT DISTINCT FROM 'skip')::int
             - ((SELECT value FROM before) IS NOT DISTINCT FROM 'skip')::int
-    WHERE id = %(tool)s AND (SELECT value FROM before) IS DISTINCT FROM %(after)s::varchar
+    FROM args
+    WHERE tool.id = args.tool AND (SELECT value FROM before) IS DISTINCT FROM args.after
     RETURNING community_ships, community_skips
 )
-SELECT coalesce((SELECT id FROM written), (SELECT id FROM before)),
-       community_ships, community_skips
-FROM counted
+SELECT community_ships, community_skips, written.id, written.created_at, written.updated_at
+FROM counted LEFT JOIN written ON true
 """
 
 
@@ -137,14 +137,18 @@ def _vote_write(member: AbstractBaseUser, tool: Tool, value: str) -> Vote | None
     after = None if value == CLEAR else value
     sql = _VOTE_WRITE.format(vote=Vote._meta.db_table, tool=Tool._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"member": member.pk, "tool": tool.pk, "after": after})
+        cursor.execute(sql, [member.pk, tool.pk, after])
         row = cursor.fetchone()
     if row is None:  # the vote was already this: nothing moved
-        vote = Vote.objects.filter(member=member, tool=tool).first()
-        return vote
-    pk, tool.community_ships, tool.community_skips = row
-    pagecache.bump(pagecache.VOTES, pagecache.tool_votes(tool.slug))
-    return None if after is None else Vote(pk=pk, member=member, tool=tool, value=after)
+        return Vote.objects.filter(member=member, tool=tool).first()
+    tool.community_ships, tool.community_skips, pk, created_at, updated_at = row
+    mine = pagecache.member_own(member.pk)
+    pagecache.bump(pagecache.VOTES, pagecache.tool_votes(tool.slug), mine)
+    if after is None:
+        return None
+    return Vote(
+        pk=pk, member=member, tool=tool, value=after, created_at=created_at, updated_at=updated_at
+    )
 
 
 @transaction.atomic

@@ -9,15 +9,17 @@ from tools.bookmarks import SessionBookmarks
 from tools.models import Bookmark, Tool
 
 
+def _saved(member_pk: int) -> list[int]:
+    saved = Bookmark.objects.filter(member=member_pk).order_by("-created_at")
+    return list(saved.values_list("tool", flat=True))
+
+
 def saved_ids(request: HttpRequest) -> list[int]:
-    """The tools this reader saved, the most recently saved first: one query per request for
-    a member, whatever on the page asks (the buttons, the panel, a tool's follow button)."""
+    """The tools this reader saved, the most recently saved first: their session's when
+    signed out, their account's (remembered: core/ownparts.py) when signed in."""
     if not request.user.is_authenticated:
         return SessionBookmarks(request.session).ids[::-1]
-    if not hasattr(request, "_saved_ids"):
-        saved = Bookmark.objects.filter(member=request.user).order_by("-created_at")
-        request._saved_ids = list(saved.values_list("tool", flat=True))
-    return request._saved_ids
+    return ownparts.mine(request, "bookmarks")
 
 
 def _buttons(request: HttpRequest, parts: list[ownparts.Part]) -> list[str]:
@@ -36,6 +38,7 @@ def _panel(request: HttpRequest, parts: list[ownparts.Part]) -> list[str]:
 
 
 def register() -> None:
+    ownparts.remembered("bookmarks", _saved)
     ownparts.kind(
         "bookmark",
         states={"off": {"bookmarked": False}, "on": {"bookmarked": True}},

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core import pagecache
 from core.pagecache import CONTENT, invalidates
 from tools.models import Bookmark, Category, CategorySlug, Tool, ToolSlug, VerdictDay
 from tools.renames import renamable_save
@@ -65,6 +66,7 @@ def bookmark_toggle(
     elif not saved and bookmark is not None:
         bookmark.delete()
         bookmark = None
+    pagecache.bump(pagecache.member_own(member.pk))
     return bookmark
 
 
@@ -72,6 +74,7 @@ def bookmark_toggle(
 def bookmarks_claim(*, member: AbstractBaseUser, tool_ids: Iterable[int]) -> list[Bookmark]:
     """Give ``member`` the bookmarks they made signed out. Ones they already have stay single."""
     live = Tool.objects.published().filter(pk__in=list(tool_ids)).values_list("pk", flat=True)
+    pagecache.bump(pagecache.member_own(member.pk))
     return Bookmark.objects.bulk_create(
         [Bookmark(member=member, tool_id=pk) for pk in live], ignore_conflicts=True
     )

@@ -247,6 +247,8 @@ PAGE_SIZE = 12
 # Anonymous pages are cached whole and invalidated by version (core/pagecache.py); this
 # is only the backstop for what no save announces, such as a publication date arriving.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# A member's own votes, bookmarks and follows, remembered between their requests (core/ownparts.py).
+OWN_STATE_SECONDS = env_int("OWN_STATE_SECONDS", 3600)
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off: every page rendered (benchmarks)
 
 # Share images (og:image, core/shareimage.py): DejaVu from Debian's fonts-dejavu-core, and

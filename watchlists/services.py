@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import pagecache
 from watchlists import links
 from watchlists.models import (
     TARGETS,
@@ -44,14 +45,15 @@ def follow_set(*, member, target, following: bool) -> Follow:
     that is what says "unfollowed, though still saved"."""
     with transaction.atomic():
         follower = follower_of(member)
-        follow, _ = Follow.objects.select_for_update().get_or_create(
+        follow, made = Follow.objects.select_for_update().get_or_create(
             follower=follower,
             **{_target_field(target): target},
             defaults={"active": following, "confirmed_at": timezone.now()},
         )
-        if follow.active != following:
+        if made or follow.active != following:
             follow.active = following
             follow.save(update_fields=["active"])
+            pagecache.bump(pagecache.member_own(member.pk))
     return follow
 
 
@@ -63,9 +65,11 @@ def follow_by_email(*, email: str, target) -> Follow:
     with transaction.atomic():
         Follower.objects.bulk_create([Follower(email=email)], ignore_conflicts=True)
         follower = Follower.objects.with_email(email).get()
-        follow, _ = Follow.objects.select_for_update().get_or_create(
+        follow, made = Follow.objects.select_for_update().get_or_create(
             follower=follower, **{_target_field(target): target}
         )
+        if made and follower.member_id:  # a member's own address: their button changes
+            pagecache.bump(pagecache.member_own(follower.member_id))
         if follow.confirmed_at is not None:
             return follow
         now, last = timezone.now(), follow.confirmation_sent_at

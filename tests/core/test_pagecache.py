@@ -186,3 +186,28 @@ def test_values_no_link_asks_for_are_answered_but_not_kept(client, query):
     assert response.status_code == 200 and state(response) == "skip"
     assert pages_kept() == 0
     assert state(client.get("/tools/?page=1")) == "miss"  # the first page, as its links ask
+
+
+def test_a_members_remembered_own_state_follows_each_change_at_once(pair, member):
+    """What a member did shows on their next page, though the page and their own state both
+    come from the cache: each change moves their version (core/ownparts.py)."""
+    url = pair.get_absolute_url()
+    other = ToolFactory(name="Elsewhere")  # a tool this page does not show
+    signed_in = Client()
+    signed_in.force_login(member)
+    signed_in.get(url)
+    slug, comparison = pair.tool_a.slug, pair.pk
+
+    def page() -> str:
+        response = signed_in.get(url)
+        assert state(response) == "hit"
+        return response.content.decode()
+
+    assert f'id="bookmark-{slug}-button" aria-pressed="false"' in page()
+    signed_in.post(f"/tools/{slug}/bookmark/", {"saved": "1"}, headers=HTMX)
+    assert f'id="bookmark-{slug}-button" aria-pressed="true"' in page()
+    signed_in.post(f"/following/comparison/{comparison}/", {"following": "1"}, headers=HTMX)
+    assert f'id="follow-comparison-{comparison}-button" aria-pressed="true"' in page()
+    signed_in.post(f"/tools/{other.slug}/vote/", {"value": "ship"}, headers=HTMX)
+    signed_in.post(f"/tools/{slug}/bookmark/", {"saved": "0"}, headers=HTMX)
+    assert f'id="bookmark-{slug}-button" aria-pressed="false"' in page()
