@@ -24,11 +24,16 @@ The cache's Redis is bounded on its own (``maxmemory`` with ``volatile-lru``, ap
 the broker's, README and SECURITY.md): version numbers have no expiry, so they are
 never evicted and a page is never matched to versions that started again.
 
+The HTTP cache in front (core/httpcache.py) is told the same: a page kept here is sent as
+shared, with the versions it depends on as its surrogate keys and a validator for 304s, and
+``bump`` purges the names it moves from that cache too; anything else is sent as private.
+
 ``X-Page-Cache`` says what happened: ``hit``; ``miss`` (rendered and kept); ``skip``
 (rendered, not kept: see above); ``bypass`` (rendered, not kept: Redis did not answer).
 """
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -41,6 +46,7 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.encoding import escape_uri_path
 
+from core import httpcache
 from core.cache import answering
 
 CSRF_PLACEHOLDER = "csrfPlaceholder0c6b1f2e9a7d4e58b3f1"
@@ -66,6 +72,7 @@ def bump(*names: str) -> None:
     def move() -> None:
         for name in names:
             version_move(cache, name)
+        httpcache.purge(names)  # the HTTP cache in front drops the pages that name them
 
     transaction.on_commit(move)
 
@@ -158,7 +165,7 @@ def _lookup(page_key: str, names: list[str]) -> tuple[str, tuple | None]:
     found = cache.get_many([*keys, page_key])
     versions = ",".join(str(found.get(key, 0)) for key in keys)
     entry = found.get(page_key)
-    if entry is not None and entry[0] == versions:
+    if entry is not None and len(entry) == 4 and entry[0] == versions:
         return versions, entry[1:]
     return versions, None
 
@@ -192,32 +199,42 @@ def cached_for_readers(
                     f"{path}?{known.urlencode()}" if known else path
                 )
             if not settings.PAGE_CACHE_ENABLED or not is_anonymous_reader(request):
-                return view(request, *args, **kwargs)
+                return httpcache.private(view(request, *args, **kwargs))
             names = [CONTENT, *(depends(request, *args, **kwargs) if depends else [])]
             key = _page_key(request, known)
             versions, hit = _lookup(key, names)
             if hit is not None:
-                response = _serve(request, *hit)
+                content, content_type, rendered_at = hit
+                response = _serve(request, content, content_type)
                 response["X-Page-Cache"] = "hit"
-                return response
+                return httpcache.shared(
+                    request, response, names, content=content, rendered_at=rendered_at
+                )
             down = not answering(cache)  # nothing to keep the page in: just render it
             request.render_placeholders = True
             response = view(request, *args, **kwargs)
             if down or getattr(request, "page_cache_skip", False):
                 response = _fill_placeholders(request, response)
                 response["X-Page-Cache"] = "bypass" if down else "skip"
-                return response
+                return httpcache.private(response)
             if response.status_code != 200 or response.streaming:
-                return _fill_placeholders(request, response)
+                return httpcache.private(_fill_placeholders(request, response))
             content_type = response["Content-Type"]
             content = response.content.decode(response.charset)
-            cache.set(key, (versions, content, content_type), timeout=settings.PAGE_CACHE_SECONDS)
+            rendered_at = time.time()
+            entry = (versions, content, content_type, rendered_at)
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             served = _serve(request, content, content_type)
             for header in ("Vary",):
                 if header in response:
                     served[header] = response[header]
-            served["X-Page-Cache"] = "miss" if answering(cache) else "bypass"
-            return served
+            if not answering(cache):
+                served["X-Page-Cache"] = "bypass"
+                return httpcache.private(served)
+            served["X-Page-Cache"] = "miss"
+            return httpcache.shared(
+                request, served, names, content=content, rendered_at=rendered_at
+            )
 
         return wrapper
 
