@@ -68,9 +68,13 @@ def shared(
     response[header] = separator.join(surrogate_key(name) for name in names)
     response["ETag"] = validator(content)
     response["Last-Modified"] = http_date(rendered_at)
-    return get_conditional_response(
+    answer = get_conditional_response(
         request, etag=response["ETag"], last_modified=int(rendered_at), response=response
     )
+    if answer is not response:  # a 304 carries what caches read, and says it was a hit
+        for name in (header, "X-Page-Cache"):
+            answer[name] = response[name]
+    return answer
 
 
 def private(response: HttpResponse) -> HttpResponse:
