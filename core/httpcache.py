@@ -11,6 +11,11 @@ announces), browsers ask again each time and get ``304 Not Modified`` while it i
 Everything else a cached view answers (members, a session, an answer not kept) is
 ``private``: no shared cache keeps it.
 
+A page being fetched while a change commits can reach the cache just after the purge that
+should have dropped it: read at the old versions, it would be kept until its s-maxage. So
+each purge is sent again ``REPURGE_AFTER`` later, longer than a page takes to render and
+reach the cache: a page that slipped by is gone within that time.
+
 The validator is a hash of the page as kept (before any per-request value is written in),
 so it stays the same when the page is rendered again unchanged, and a cache that asks with
 ``If-None-Match`` after its copy expired gets a 304 instead of the page.
@@ -19,6 +24,7 @@ so it stays the same when the page is rendered again unchanged, and a cache that
 import hashlib
 import http.client
 import logging
+import threading
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
@@ -32,6 +38,7 @@ logger = logging.getLogger(__name__)
 PURGE_HEADER = "xkey-purge"  # what deploy/varnish.vcl reads the keys to purge from
 # Headers whose keys are separated by commas (Cloudflare, Akamai); others take spaces.
 COMMA_SEPARATED = {"cache-tag", "edge-cache-tag"}
+REPURGE_AFTER = 1.0  # seconds: see above
 
 
 def surrogate_key(name: str) -> str:
@@ -88,9 +95,20 @@ def purge(names: Iterable[str]) -> None:
     ``HTTP_CACHE_PURGE_URLS``, one ``PURGE`` request each, waiting at most
     ``HTTP_CACHE_PURGE_TIMEOUT`` on each. Called after the change committed, in the
     request that made it: a cache that cannot be reached is logged, never raised into an
-    editor's or a voter's request (its pages then live until ``HTTP_CACHE_SECONDS``)."""
+    editor's or a voter's request (its pages then live until ``HTTP_CACHE_SECONDS``).
+    The same purge is sent again ``REPURGE_AFTER`` later, from a thread of its own."""
+    urls = list(settings.HTTP_CACHE_PURGE_URLS)
+    if not urls:
+        return
     keys = " ".join(surrogate_key(name) for name in names)
-    for url in settings.HTTP_CACHE_PURGE_URLS:
+    _purge_keys(urls, keys)
+    again = threading.Timer(REPURGE_AFTER, _purge_keys, args=(urls, keys))
+    again.daemon = True  # a process on its way out does not wait for it
+    again.start()
+
+
+def _purge_keys(urls: list[str], keys: str) -> None:
+    for url in urls:
         try:
             status = _send_purge(url, keys)
         except (OSError, http.client.HTTPException, ValueError) as error:

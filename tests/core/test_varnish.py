@@ -12,6 +12,8 @@ import time
 import pytest
 from django.test import Client
 
+from core import httpcache
+from core.pagecache import CONTENT
 from reviews.services import review_save
 from tests.factories import ToolFactory, UserFactory
 from tests.support.celery_worker import database_url
@@ -220,4 +222,15 @@ def test_only_the_site_may_purge(stack):
     assert fetch(cache.base, "/", method="PURGE", headers=forwarded).status == 403
     assert fetch(cache.base, PAGE).from_varnish  # still there
     assert fetch(cache.base, "/", method="PURGE", headers={"xkey-purge": "content"}).status == 200
+    assert not fetch(cache.base, PAGE).from_varnish
+
+
+def test_a_page_that_reached_varnish_just_after_a_purge_is_purged_again(stack):
+    """A page read at the old versions, still on its way when the change's purge went by:
+    the purge comes again a moment later."""
+    _, cache = stack
+    httpcache.purge([CONTENT])  # the change commits and purges
+    fetch(cache.base, PAGE)  # the page in flight arrives
+    assert fetch(cache.base, PAGE).from_varnish
+    time.sleep(httpcache.REPURGE_AFTER + 0.5)
     assert not fetch(cache.base, PAGE).from_varnish
