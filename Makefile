@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export VENV
 
-.PHONY: help run test test-py312 lint format bench lighthouse env node services editor backup restore clean
+.PHONY: help run stack test test-py312 lint format bench lighthouse env node services editor backup restore clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -23,6 +23,20 @@ run: env services ## the whole site with demo data on http://127.0.0.1:8000 (web
 	@echo "Verdicts is starting on http://127.0.0.1:8000 (Ctrl-C stops it)."
 	@echo "To create an editor account: make editor   (or: .venv/bin/python manage.py createsuperuser)"
 	@$(VENV)/bin/honcho -f Procfile.dev start
+
+# The stack as production runs it, without Docker: readers -> Varnish (:8000) -> gunicorn
+# (:8001), whose services purge Varnish; nginx, which buffers slow clients in production, is
+# left out here. The purge address is set in Procfile.stack, for the processes that run
+# once Varnish does. Varnish's files go to .stack/.
+stack: env services ## the site behind Varnish on http://127.0.0.1:8000 (web, cache, worker, beat)
+	@command -v varnishd >/dev/null || { echo "varnishd not found: apt-get install varnish varnish-modules"; exit 1; }
+	@$(MANAGE) migrate --no-input -v 0
+	@$(MANAGE) load_demo
+	@mkdir -p .stack
+	@sed -e 's/\.host = "web";/.host = "127.0.0.1";/' -e 's/\.port = "8000";/.port = "8001";/' \
+		deploy/varnish.vcl > .stack/varnish.vcl
+	@echo "Verdicts is starting behind Varnish on http://127.0.0.1:8000 (Ctrl-C stops it)."
+	@$(VENV)/bin/honcho -f Procfile.stack start
 
 test: env services node ## the whole suite, against the real PostgreSQL, Redis, Celery, SMTP and browser
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)

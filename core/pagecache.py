@@ -30,11 +30,16 @@ The cache's Redis is bounded on its own (``maxmemory`` with ``volatile-lru``, ap
 the broker's, README and SECURITY.md): version numbers have no expiry, so they are
 never evicted and a page is never matched to versions that started again.
 
+The HTTP cache in front (core/httpcache.py) is told the same: a page kept here is sent as
+shared, with the versions it depends on as its surrogate keys and a validator for 304s, and
+``bump`` purges the names it moves from that cache too; anything else is sent as private.
+
 ``X-Page-Cache`` says what happened: ``hit``; ``miss`` (rendered and kept); ``skip``
 (rendered, not kept: see above); ``bypass`` (rendered, not kept: Redis did not answer).
 """
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -47,7 +52,7 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.encoding import escape_uri_path
 
-from core import ownparts
+from core import httpcache, ownparts
 from core.cache import answering
 from core.ownparts import Shell
 
@@ -58,7 +63,7 @@ Depends = Callable[..., list[str]]
 
 # Moves whenever what an entry holds changes shape, so that a deploy never reads the entries
 # an older release wrote: they are simply not found, and age out.
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
 
 
 def versions_key(name: str) -> str:
@@ -78,6 +83,7 @@ def bump(*names: str) -> None:
     def move() -> None:
         for name in names:
             version_move(cache, name)
+        httpcache.purge(names)  # the HTTP cache in front drops the pages that name them
 
     transaction.on_commit(move)
 
@@ -220,41 +226,53 @@ def cached_for_readers(
                     f"{path}?{known.urlencode()}" if known else path
                 )
             if not settings.PAGE_CACHE_ENABLED or not is_shell_reader(request):
-                return view(request, *args, **kwargs)
+                return httpcache.private(view(request, *args, **kwargs))
             names = [CONTENT, *(depends(request, *args, **kwargs) if depends else [])]
             key = _page_key(request, known)
             versions, hit = _lookup(request, key, names)
             if hit is not None:
-                response = _serve(request, *hit)
+                content_type, shell, rendered_at, etag = hit
+                response = _serve(request, content_type, shell)
                 response["X-Page-Cache"] = "hit"
-                return response
+                return _answer(request, response, names, rendered_at, etag)
             down = not answering(cache)  # nothing to keep the page in: just render it
             request.render_placeholders = True
             with ownparts.as_nobody(request) as parts:
                 response = view(request, *args, **kwargs)
             if response.streaming:  # no own parts to fill in: render it again, for the reader
                 request.render_placeholders = False
-                return view(request, *args, **kwargs)
+                return httpcache.private(view(request, *args, **kwargs))
             shell = ownparts.Shell.of(response.content.decode(response.charset), parts)
             response.content = _for_reader(request, shell)
             if down or getattr(request, "page_cache_skip", False):
                 response = _fill_placeholders(request, response)
                 response["X-Page-Cache"] = "bypass" if down else "skip"
-                return response
+                return httpcache.private(response)
             if response.status_code != 200:
-                return _fill_placeholders(request, response)
-            cache.set(
-                key,
-                (versions, response["Content-Type"], shell),
-                timeout=settings.PAGE_CACHE_SECONDS,
-            )
+                return httpcache.private(_fill_placeholders(request, response))
+            rendered_at, etag = time.time(), httpcache.validator(shell.plain)
+            entry = (versions, response["Content-Type"], shell, rendered_at, etag)
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             response = _fill_placeholders(request, response)
-            response["X-Page-Cache"] = "miss" if answering(cache) else "bypass"
-            return response
+            if not answering(cache):
+                response["X-Page-Cache"] = "bypass"
+                return httpcache.private(response)
+            response["X-Page-Cache"] = "miss"
+            return _answer(request, response, names, rendered_at, etag)
 
         return wrapper
 
     return decorate
+
+
+def _answer(
+    request: HttpRequest, response: HttpResponse, names: list[str], rendered_at: float, etag: str
+) -> HttpResponse:
+    """A page from a shell: shared with every cache when it is the shell's plain page, the
+    reader's alone when it holds anything of theirs."""
+    if not ownparts.is_plain_reader(request):
+        return httpcache.private(response)
+    return httpcache.shared(request, response, names, etag=etag, rendered_at=rendered_at)
 
 
 def _fill_placeholders(request: HttpRequest, response: HttpResponse) -> HttpResponse:

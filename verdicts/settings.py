@@ -251,6 +251,15 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 OWN_STATE_SECONDS = env_int("OWN_STATE_SECONDS", 3600)
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off: every page rendered (benchmarks)
 
+# The HTTP cache in front (Varnish, deploy/varnish.vcl; or a CDN, README) keeps the pages
+# anonymous readers share up to this long, purged by surrogate key (the header named here)
+# whenever what they show changes: services send PURGE to each of these addresses on commit,
+# waiting at most the timeout on each (core/httpcache.py). No address: nothing is purged.
+HTTP_CACHE_SECONDS = env_int("HTTP_CACHE_SECONDS", PAGE_CACHE_SECONDS)
+HTTP_CACHE_KEY_HEADER = env_str("HTTP_CACHE_KEY_HEADER", "xkey")
+HTTP_CACHE_PURGE_URLS = env_list("HTTP_CACHE_PURGE_URLS", [])
+HTTP_CACHE_PURGE_TIMEOUT = env_float("HTTP_CACHE_PURGE_TIMEOUT", 0.5)
+
 # Share images (og:image, core/shareimage.py): DejaVu from Debian's fonts-dejavu-core, and
 # how long link-preview fetchers and proxies may keep one before asking again (they send
 # its ETag, and get a 304 while nothing on it changed).

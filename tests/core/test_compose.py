@@ -22,7 +22,9 @@ def settings_variables() -> set[str]:
 
 
 def test_every_service_is_there_with_a_health_check():
-    assert set(SERVICES) == {"postgres", "redis", "cache", "nginx", "web", "worker", "beat", "mail"}
+    assert set(SERVICES) == {
+        *("postgres", "redis", "cache", "nginx", "varnish", "web", "worker", "beat", "mail")
+    }
     for name, service in SERVICES.items():
         assert "healthcheck" in service, name
 
@@ -43,14 +45,25 @@ def test_the_cache_is_bounded_on_a_redis_of_its_own_and_the_broker_never_evicts(
     assert env["CACHE_REDIS_URL"].startswith("redis://cache:")
 
 
-def test_readers_reach_nginx_only_and_nginx_passes_to_gunicorn():
-    nginx = SERVICES["nginx"]
+def test_readers_reach_nginx_only_which_passes_to_varnish_which_passes_to_gunicorn():
+    nginx, varnish = SERVICES["nginx"], SERVICES["varnish"]
     assert nginx["volumes"] == ["./deploy/nginx.conf:/etc/nginx/templates/default.conf.template:ro"]
     assert (ROOT / "deploy" / "nginx.conf").exists()
-    assert nginx["environment"]["VERDICTS_UPSTREAM"] == "web:8000"
+    assert nginx["environment"]["VERDICTS_UPSTREAM"] == "varnish:6081"
     assert nginx["ports"] == [f"8000:{nginx['environment']['VERDICTS_LISTEN']}"]
+
+    mounted, _, target = varnish["volumes"][0].removeprefix("./").partition(":")
+    vcl = (ROOT / mounted).read_text()
+    assert target.removesuffix(":ro") == varnish["command"][varnish["command"].index("-f") + 1]
+    assert ":6081" in varnish["command"] and varnish["expose"] == ["6081"]
+    assert '.host = "web";' in vcl and '.port = "8000";' in vcl
+    assert (ROOT / "deploy" / varnish["build"]["dockerfile"]).exists()
+    assert "ports" not in varnish
+
     assert "ports" not in SERVICES["web"] and "--bind 0.0.0.0:8000" in SERVICES["web"]["command"]
-    assert COMPOSE["x-app"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"  # nginx, and only it
+    env = COMPOSE["x-app"]["environment"]
+    assert env["TRUSTED_PROXY_COUNT"] == "2"  # nginx and varnish, and only they
+    assert env["HTTP_CACHE_PURGE_URLS"] == "http://varnish:6081"
 
 
 def test_app_services_set_only_variables_the_settings_read():

@@ -1,0 +1,131 @@
+"""The HTTP cache in front of the site (Varnish, deploy/varnish.vcl; or a CDN): what a page
+tells it, and how the site tells it that pages changed.
+
+It speaks the page cache's own language (core/pagecache.py), so the two can never disagree:
+a page anonymous readers share names the versions it depends on as surrogate keys (the
+``xkey`` header, or the one ``HTTP_CACHE_KEY_HEADER`` names), and whenever those versions
+move, once the change commits, the same names are purged from every cache in
+``HTTP_CACHE_PURGE_URLS``. A shared page says ``public, max-age=0, s-maxage=…``: the shared
+cache keeps it until a purge (or ``HTTP_CACHE_SECONDS``, the backstop for what no save
+announces), browsers ask again each time and get ``304 Not Modified`` while it is the same.
+Everything else a cached view answers (members, a session, an answer not kept) is
+``private``: no shared cache keeps it.
+
+A page being fetched while a change commits can reach the cache just after the purge that
+should have dropped it: read at the old versions, it would be kept until its s-maxage. So
+each purge is sent again ``REPURGE_AFTER`` later, longer than a page takes to render and
+reach the cache: a page that slipped by is gone within that time.
+
+The validator is a hash of the page as kept (before any per-request value is written in),
+so it stays the same when the page is rendered again unchanged, and a cache that asks with
+``If-None-Match`` after its copy expired gets a 304 instead of the page.
+"""
+
+import hashlib
+import http.client
+import logging
+import threading
+from collections.abc import Iterable
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+PURGE_HEADER = "xkey-purge"  # what deploy/varnish.vcl reads the keys to purge from
+# Headers whose keys are separated by commas (Cloudflare, Akamai); others take spaces.
+COMMA_SEPARATED = {"cache-tag", "edge-cache-tag"}
+REPURGE_AFTER = 1.0  # seconds: see above
+
+
+def surrogate_key(name: str) -> str:
+    """A version name as a key every cache accepts: letters, digits and ``-._~``, with
+    anything else percent-encoded (``tool:ollama`` is ``tool%3Aollama``)."""
+    return quote(name, safe="")
+
+
+def validator(content: str) -> str:
+    """A weak ETag for a page as kept. Weak: the page is also sent gzipped, byte for byte
+    another thing, and Django's GZipMiddleware would weaken a strong one anyway."""
+    return f'W/"{hashlib.blake2b(content.encode(), digest_size=16).hexdigest()}"'
+
+
+def shared(
+    request: HttpRequest,
+    response: HttpResponse,
+    names: Iterable[str],
+    *,
+    etag: str,
+    rendered_at: float,
+) -> HttpResponse:
+    """The page as anonymous readers share it: kept by shared caches under the surrogate
+    keys of ``names``, revalidated by browsers; 304 when the reader already has it."""
+    # A session can hold what this reader saved: the shared cache never answers for one
+    # (deploy/varnish.vcl passes it by), and nothing it was sent may be kept for others.
+    if settings.HTTP_CACHE_SECONDS <= 0 or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return private(response)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.HTTP_CACHE_SECONDS)
+    # The page cache keeps an htmx fragment and the full page apart: so must every cache.
+    patch_vary_headers(response, ["HX-Request"])
+    header = settings.HTTP_CACHE_KEY_HEADER
+    separator = ", " if header.lower() in COMMA_SEPARATED else " "
+    response[header] = separator.join(surrogate_key(name) for name in names)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(rendered_at)
+    answer = get_conditional_response(
+        request, etag=response["ETag"], last_modified=int(rendered_at), response=response
+    )
+    if answer is not response:  # a 304 carries what caches read, and says it was a hit
+        for name in (header, "X-Page-Cache"):
+            answer[name] = response[name]
+    return answer
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """An answer for this reader only: no shared cache may keep it."""
+    patch_cache_control(response, private=True)
+    return response
+
+
+def purge(names: Iterable[str]) -> None:
+    """Purge the pages that name any of ``names`` from every cache in
+    ``HTTP_CACHE_PURGE_URLS``, one ``PURGE`` request each, waiting at most
+    ``HTTP_CACHE_PURGE_TIMEOUT`` on each. Called after the change committed, in the
+    request that made it: a cache that cannot be reached is logged, never raised into an
+    editor's or a voter's request (its pages then live until ``HTTP_CACHE_SECONDS``).
+    The same purge is sent again ``REPURGE_AFTER`` later, from a thread of its own."""
+    urls = list(settings.HTTP_CACHE_PURGE_URLS)
+    if not urls:
+        return
+    keys = " ".join(surrogate_key(name) for name in names)
+    _purge_keys(urls, keys)
+    again = threading.Timer(REPURGE_AFTER, _purge_keys, args=(urls, keys))
+    again.daemon = True  # a process on its way out does not wait for it
+    again.start()
+
+
+def _purge_keys(urls: list[str], keys: str) -> None:
+    for url in urls:
+        try:
+            status = _send_purge(url, keys)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            logger.warning("HTTP cache at %s not purged of %s: %s", url, keys, error)
+            continue
+        if status != 200:
+            logger.warning("HTTP cache at %s refused to purge %s: %s", url, keys, status)
+
+
+def _send_purge(url: str, keys: str) -> int:
+    parts = urlsplit(url)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = kind(parts.hostname, parts.port, timeout=settings.HTTP_CACHE_PURGE_TIMEOUT)
+    try:
+        connection.request("PURGE", parts.path or "/", headers={PURGE_HEADER: keys})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
