@@ -12,8 +12,8 @@ services, which alone call ``bump``), ``VOTES`` on every vote, and
 depends on, so a vote re-renders only the pages that show that tool's community
 figures.
 
-The CSRF token and the CSP nonce differ per request, so pages are rendered with
-placeholders and each request gets its own values written in when served.
+A kept page is served byte for byte as it was rendered: pages carry no CSRF token and no
+CSP nonce (SECURITY.md), nothing that differs from one reader to the next.
 
 Only what a link on the site can ask for is kept: a page names the query parameters it
 reads, an address with any other (or with one of them twice) is redirected to the address
@@ -37,14 +37,9 @@ from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
-from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.utils.encoding import escape_uri_path
 
 from core.cache import answering
-
-CSRF_PLACEHOLDER = "csrfPlaceholder0c6b1f2e9a7d4e58b3f1"
-NONCE_PLACEHOLDER = "noncePlaceholder5e2a8c1d7b4f9e03a6"
 
 Depends = Callable[..., list[str]]
 
@@ -163,9 +158,7 @@ def _lookup(page_key: str, names: list[str]) -> tuple[str, tuple | None]:
     return versions, None
 
 
-def _serve(request: HttpRequest, content: str, content_type: str) -> HttpResponse:
-    content = content.replace(CSRF_PLACEHOLDER, get_token(request))
-    content = content.replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
+def _serve(content: str, content_type: str) -> HttpResponse:
     return HttpResponse(content, content_type=content_type)
 
 
@@ -197,22 +190,20 @@ def cached_for_readers(
             key = _page_key(request, known)
             versions, hit = _lookup(key, names)
             if hit is not None:
-                response = _serve(request, *hit)
+                response = _serve(*hit)
                 response["X-Page-Cache"] = "hit"
                 return response
             down = not answering(cache)  # nothing to keep the page in: just render it
-            request.render_placeholders = True
             response = view(request, *args, **kwargs)
             if down or getattr(request, "page_cache_skip", False):
-                response = _fill_placeholders(request, response)
                 response["X-Page-Cache"] = "bypass" if down else "skip"
                 return response
             if response.status_code != 200 or response.streaming:
-                return _fill_placeholders(request, response)
+                return response
             content_type = response["Content-Type"]
             content = response.content.decode(response.charset)
             cache.set(key, (versions, content, content_type), timeout=settings.PAGE_CACHE_SECONDS)
-            served = _serve(request, content, content_type)
+            served = _serve(content, content_type)
             for header in ("Vary",):
                 if header in response:
                     served[header] = response[header]
@@ -222,13 +213,3 @@ def cached_for_readers(
         return wrapper
 
     return decorate
-
-
-def _fill_placeholders(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if not response.streaming:
-        response.content = (
-            response.content.decode(response.charset)
-            .replace(CSRF_PLACEHOLDER, get_token(request))
-            .replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
-        )
-    return response

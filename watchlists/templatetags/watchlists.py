@@ -14,7 +14,6 @@ def follow_button(context, target):
     return {
         "request": request,
         "user": request.user,
-        "csrf_token": context.get("csrf_token"),
         "target": target,
         "following": is_following(request.user, target),
     }
