@@ -347,12 +347,12 @@ VOTE_RATE_LIMIT = env_str("VOTE_RATE_LIMIT", "30/m")
 BOOKMARK_RATE_LIMIT = env_str("BOOKMARK_RATE_LIMIT", "60/m")
 RATELIMIT_VIEW = "core.errors.rate_limited"
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
-# Django's token machinery still runs where a view is wrapped in its csrf_protect (the
-# admin's views): its check is skipped, since the middleware above already decided
-# (csrf_processing_done), but signing in rotates a token it would then write to a csrftoken
-# cookie. Kept in the session instead, so no page ever sets a cookie of it. The token
-# itself is never rendered: core.templatetags.site's csrf_token tag writes nothing.
-CSRF_USE_SESSIONS = True
+# Django's token machinery still runs where a view is wrapped in its csrf_protect or
+# requires_csrf_token (the admin's views, Django's error pages). Its check is skipped, since
+# ModernCsrfViewMiddleware already decided (csrf_processing_done); it writes a csrftoken
+# cookie only for a token something asked for, and nothing does: the csrf_token tag writes
+# nothing (core/templatetags/site.py), and signing in (which rotates the token) happens in
+# allauth's views, which it does not wrap (the admin's sign-in sends people there).
 # security.W003 asks for django.middleware.csrf.CsrfViewMiddleware; its place is taken by
 # ModernCsrfViewMiddleware, which tests/core/test_csrf.py holds to refusing forged posts.
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
