@@ -346,7 +346,7 @@ def pages(site: Site):
         method = draw(st.sampled_from(["GET"] * 8 + METHODS))
         body, content_type, _ = draw(body_and_fields({"x": hostile_text}))
         return Attempt(
-            method, path, body, content_type, query, draw(st.sampled_from(["none", "right"])),
+            method, path, body, content_type, query, draw(st.sampled_from(["none", "same-origin"])),
             htmx=draw(st.booleans()), as_member=draw(st.booleans()),
         )  # fmt: skip
 
