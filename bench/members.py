@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from tests.support.nginx import Nginx  # one nginx runner for the tests and the bench
 
 PAGE_SCRIPT = """
-wrk.headers["Cookie"] = "sessionid=%(session)s; csrftoken=%(csrf)s"
+wrk.headers["Cookie"] = "sessionid=%(session)s"
 """
 
 
@@ -99,7 +99,7 @@ def main() -> None:
     secret = "bench-" + "x" * 60  # the prepared session must be signed with the server's key
     env = {"DJANGO_SECRET_KEY": secret, "VOTE_RATE_LIMIT": "1000000/s"}
     facts = prepare({**production_env(0), **env})
-    cookie = {"session": facts["session"], "csrf": facts["csrf"]}
+    cookie = {"session": facts["session"]}
     votes = VOTE_SCRIPT % {"tools": ", ".join(f'"{s}"' for s in facts["vote_tools"]), **cookie}
     page = PAGE_SCRIPT % cookie
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # loads the settings too

@@ -35,11 +35,15 @@ def rate_limited(request: HttpRequest, exception: Exception | None = None) -> Ht
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A post the browser says came from another site (Sec-Fetch-Site, or Origin)."""
     return problem(
         request,
         status=403,
         template="403_csrf.html",
-        message="This page was open too long or its form was incomplete. Reload it and try again.",
+        message=(
+            "It was sent from a page that isn't Verdicts. "
+            "If you meant it, open the form here and send it again."
+        ),
     )
 
 

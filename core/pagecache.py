@@ -5,10 +5,11 @@ vote's pressed state, their bookmarks, their follow buttons, their account menu:
 core/ownparts.py). So a page is rendered once as a *shell*, as a signed-out reader with
 nothing saved would see it and keeping each own part in all its states, and each request
 fills in the reader's parts: a signed-out reader with nothing saved gets the shell's plain
-page as it is, a member theirs at the cost of a query per kind of part, with no template
-work. Nobody's vote or bookmark can reach anyone else: the shell is rendered with no user
-and an empty session. Editors (who see drafts) and readers with a message waiting are
-rendered whole, as before. htmx fragments and full pages are cached apart.
+page as it is, a member theirs from their own state remembered beside it (core/ownparts.py),
+with no template work and no query beyond the member. Nobody's vote or bookmark can reach
+anyone else: the shell is rendered with no user and an empty session. Editors (who see
+drafts) and readers with a message waiting are rendered whole. htmx fragments and full
+pages are cached apart.
 
 Invalidation is by version numbers kept in the cache, read with the page in one
 round trip; a page rendered at other versions is a miss. The names are spelled
@@ -18,8 +19,8 @@ services, which alone call ``bump``), ``VOTES`` on every vote, and
 depends on, so a vote re-renders only the pages that show that tool's community
 figures.
 
-The CSRF token and the CSP nonce differ per request, so pages are rendered with
-placeholders and each request gets its own values written in when served.
+A kept page's plain form is served byte for byte as it was rendered: pages carry no CSRF
+token and no CSP nonce (SECURITY.md), nothing that differs from one reader to the next.
 
 Only what a link on the site can ask for is kept: a page names the query parameters it
 reads, an address with any other (or with one of them twice) is redirected to the address
@@ -32,7 +33,8 @@ never evicted and a page is never matched to versions that started again.
 
 The HTTP cache in front (core/httpcache.py) is told the same: a page kept here is sent as
 shared, with the versions it depends on as its surrogate keys and a validator for 304s, and
-``bump`` purges the names it moves from that cache too; anything else is sent as private.
+``bump`` purges the names it moves from that cache too; anything else, a page with a
+reader's own parts filled in included, is sent as private.
 
 ``X-Page-Cache`` says what happened: ``hit``; ``miss`` (rendered and kept); ``skip``
 (rendered, not kept: see above); ``bypass`` (rendered, not kept: Redis did not answer).
@@ -48,16 +50,11 @@ from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
-from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.utils.encoding import escape_uri_path
 
 from core import httpcache, ownparts
 from core.cache import answering
 from core.ownparts import Shell
-
-CSRF_PLACEHOLDER = "csrfPlaceholder0c6b1f2e9a7d4e58b3f1"
-NONCE_PLACEHOLDER = "noncePlaceholder5e2a8c1d7b4f9e03a6"
 
 Depends = Callable[..., list[str]]
 
@@ -198,9 +195,7 @@ def _for_reader(request: HttpRequest, shell: Shell) -> str:
 
 
 def _serve(request: HttpRequest, content_type: str, shell: Shell) -> HttpResponse:
-    content = _for_reader(request, shell).replace(CSRF_PLACEHOLDER, get_token(request))
-    content = content.replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
-    return HttpResponse(content, content_type=content_type)
+    return HttpResponse(_for_reader(request, shell), content_type=content_type)
 
 
 def cached_for_readers(
@@ -236,24 +231,20 @@ def cached_for_readers(
                 response["X-Page-Cache"] = "hit"
                 return _answer(request, response, names, rendered_at, etag)
             down = not answering(cache)  # nothing to keep the page in: just render it
-            request.render_placeholders = True
             with ownparts.as_nobody(request) as parts:
                 response = view(request, *args, **kwargs)
             if response.streaming:  # no own parts to fill in: render it again, for the reader
-                request.render_placeholders = False
                 return httpcache.private(view(request, *args, **kwargs))
             shell = ownparts.Shell.of(response.content.decode(response.charset), parts)
             response.content = _for_reader(request, shell)
             if down or getattr(request, "page_cache_skip", False):
-                response = _fill_placeholders(request, response)
                 response["X-Page-Cache"] = "bypass" if down else "skip"
                 return httpcache.private(response)
             if response.status_code != 200:
-                return httpcache.private(_fill_placeholders(request, response))
+                return httpcache.private(response)
             rendered_at, etag = time.time(), httpcache.validator(shell.plain)
             entry = (versions, response["Content-Type"], shell, rendered_at, etag)
             cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-            response = _fill_placeholders(request, response)
             if not answering(cache):
                 response["X-Page-Cache"] = "bypass"
                 return httpcache.private(response)
@@ -273,13 +264,3 @@ def _answer(
     if not ownparts.is_plain_reader(request):
         return httpcache.private(response)
     return httpcache.shared(request, response, names, etag=etag, rendered_at=rendered_at)
-
-
-def _fill_placeholders(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if not response.streaming:
-        response.content = (
-            response.content.decode(response.charset)
-            .replace(CSRF_PLACEHOLDER, get_token(request))
-            .replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
-        )
-    return response

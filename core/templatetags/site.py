@@ -20,15 +20,24 @@ register.filter("isolate", isolate, is_safe=True)
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.simple_tag(takes_context=True)
-def json_ld(context, data: dict) -> SafeString:
-    """A schema.org JSON-LD block, escaped so no text can close the script element."""
+@register.simple_tag
+def json_ld(data: dict) -> SafeString:
+    """A schema.org JSON-LD block, escaped so no text can close the script element.
+
+    It needs no nonce: a data block (a type that is not JavaScript) is never run, so the
+    CSP's script-src does not apply to it.
+    """
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
-    return format_html(
-        '<script type="application/ld+json" nonce="{}">{}</script>',
-        context.get("csp_nonce", ""),
-        mark_safe(payload),
-    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.simple_tag
+def csrf_token() -> str:
+    """Nothing: in place of Django's tag, for every template (the admin's and allauth's too,
+    this library being a builtin). The site refuses forged posts by the browser's Fetch
+    metadata (SECURITY.md, CSRF), so a form needs no token, and a page without one is the
+    same for every reader. Django's tag would also create the token, and with it a cookie."""
+    return ""
 
 
 @register.simple_tag(takes_context=True, name="page_path")

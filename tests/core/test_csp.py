@@ -1,4 +1,6 @@
-"""The Content Security Policy allows no inline script or style, and the pages need none."""
+"""The Content Security Policy allows no inline script or style, and the pages need none.
+
+It names no nonce either: the header and the pages are the same for every reader."""
 
 import re
 
@@ -28,7 +30,7 @@ def test_policy_forbids_inline_code(client):
     assert directives["default-src"] == "'self'"
     assert directives["style-src"] == "'self'"
     assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
-    assert re.fullmatch(r"'self' 'nonce-[\w-]+'", directives["script-src"])
+    assert directives["script-src"] == "'self'"  # no nonce: the same policy for everyone
     assert directives["frame-ancestors"] == "'none'"
 
 
@@ -36,13 +38,17 @@ def test_policy_forbids_inline_code(client):
 def test_pages_carry_no_inline_script_or_style(client, demo, url):
     response = client.get(url)
     html = response.content.decode()
-    nonce = re.search(r"'nonce-([\w-]+)'", response["Content-Security-Policy"]).group(1)
     assert " style=" not in html and "<style" not in html
     for tag in re.findall(r"<script\b[^>]*>", html):
         if "src=" in tag:
             assert 'src="/static/' in tag, tag
         else:
-            assert 'type="application/ld+json"' in tag, tag
-        assert f'nonce="{nonce}"' in tag, tag
+            assert 'type="application/ld+json"' in tag, tag  # data, never run
+        assert "nonce" not in tag, tag
     assert re.search(r"\son[a-z]+=", html) is None  # no inline event handlers
     assert '"includeIndicatorStyles": false' in html  # htmx adds no inline style either
+
+
+def test_the_policy_is_the_same_for_every_request(client):
+    policies = {client.get(url)["Content-Security-Policy"] for url in ["/", "/", "/tools/"]}
+    assert len(policies) == 1 and "nonce" not in policies.pop()

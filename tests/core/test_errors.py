@@ -42,10 +42,11 @@ def test_each_error_is_a_page_or_an_htmx_notice(handler, exception, status, page
 
 
 def test_csrf_failure_is_a_page_or_an_htmx_notice():
-    page = errors.csrf_failure(request(htmx=False), reason="CSRF token missing.")
-    assert page.status_code == 403 and "That form had gone stale" in page.content.decode()
+    reason = "Cross-origin request detected via the Sec-Fetch-Site header."
+    page = errors.csrf_failure(request(htmx=False), reason=reason)
+    assert page.status_code == 403 and "That form came from another site" in page.content.decode()
     notice = errors.csrf_failure(request(htmx=True))
-    assert notice.status_code == 403 and "Reload it and try again" in notice.content.decode()
+    assert notice.status_code == 403 and "open the form here" in notice.content.decode()
 
 
 def test_rate_limited_says_when_to_try_again():

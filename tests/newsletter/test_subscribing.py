@@ -198,11 +198,14 @@ def test_the_confirmation_link_shows_a_button_and_only_its_post_confirms(client,
     assert Subscriber.objects.get().confirmed_at == subscriber.confirmed_at
 
 
-def test_the_confirm_post_needs_the_csrf_token(client):
+def test_a_confirm_post_from_another_site_is_refused(client):
     subscriber = SubscriberFactory(pending=True)
     token = links.confirmation_token(subscriber.token)
     strict = client.__class__(enforce_csrf_checks=True)
-    assert strict.post(f"/newsletter/confirm/{token}/").status_code == 403
+    forged = strict.post(f"/newsletter/confirm/{token}/", headers={"Sec-Fetch-Site": "cross-site"})
+    assert forged.status_code == 403
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.PENDING
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -245,7 +248,7 @@ def test_subscriber_confirm_rejects_tokens_naming_nobody():
 def test_one_click_unsubscribe_needs_only_the_rfc_8058_body(client):
     subscriber = SubscriberFactory()
     url = f"/newsletter/unsubscribe/{subscriber.token}/"
-    mail_client = client.__class__(enforce_csrf_checks=True)  # no cookie, no token
+    mail_client = client.__class__(enforce_csrf_checks=True)  # no cookie, no Fetch metadata
 
     response = mail_client.post(
         url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"

@@ -72,6 +72,18 @@ def slug_like(real: list[str]) -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(real), hostile_text.map(lambda s: s[:300]))
 
 
+# What a request says of where it comes from, and the headers that say it. A page of the
+# site (same-origin) and a client that is no browser (neither header) may act; another
+# site, by either header (a browser too old for Sec-Fetch-Site still sends Origin), may not.
+ORIGINS = {
+    "same-origin": {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+    "none": {},
+    "cross-site": {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": "https://evil.example"},
+    "foreign-origin": {"HTTP_ORIGIN": "https://evil.example"},
+}
+FORGED = frozenset({"cross-site", "foreign-origin"})
+
+
 @dataclass(frozen=True)
 class Attempt:
     method: str
@@ -79,7 +91,8 @@ class Attempt:
     body: bytes = b""
     content_type: str = "application/x-www-form-urlencoded"
     query: str = ""
-    csrf: str = "right"  # "none", "wrong" or "right"
+    # Where the browser says the request comes from (Sec-Fetch-Site, Origin): see ORIGINS.
+    csrf: str = "same-origin"
     htmx: bool = False
     as_member: bool = False
     may_act: bool = False  # the oracle: only then may rows change
@@ -220,19 +233,13 @@ class Clients:
         self.reader = Client(enforce_csrf_checks=True)
         self.member = Client(enforce_csrf_checks=True)
         self.member.force_login(member)
-        for client in (self.reader, self.member):
-            client.get("/newsletter/subscribe/")  # a form, so a CSRF cookie
 
     def send(self, attempt: Attempt):
         client = self.member if attempt.as_member else self.reader
         extra = {"QUERY_STRING": attempt.query} if attempt.query else {}
         if attempt.htmx:
             extra["HTTP_HX_REQUEST"] = "true"
-        if attempt.csrf == "right":
-            extra["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
-        elif attempt.csrf == "wrong":
-            extra["HTTP_X_CSRFTOKEN"] = "x" * 32
-            extra["HTTP_ORIGIN"] = "https://evil.example"
+        extra.update(ORIGINS[attempt.csrf])
         return client.generic(
             attempt.method, attempt.path, attempt.body, attempt.content_type, **extra
         )
@@ -241,7 +248,6 @@ class Clients:
         """A reader who signed in (the oracle allowed it) is signed out for the next example."""
         if "_auth_user_id" in self.reader.session:
             self.reader.logout()
-            self.reader.get("/newsletter/subscribe/")
 
 
 def nul_in(query: str) -> bool:

@@ -26,6 +26,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.reliability.hostile import (
+    FORGED,
     METHODS,
     Attempt,
     body_and_fields,
@@ -92,7 +93,7 @@ class Site:
 
 def csrf_and_method(draw) -> tuple[str, str]:
     method = draw(st.sampled_from(["POST"] * 6 + METHODS))
-    csrf = draw(st.sampled_from(["right", "right", "right", "none", "wrong"]))
+    csrf = draw(st.sampled_from(["same-origin"] * 3 + ["none", "cross-site", "foreign-origin"]))
     return method, csrf
 
 
@@ -124,7 +125,7 @@ def _tool_post(site: Site, action: str, field: str, choices: list[str], *, stric
             draw(st.booleans()),
             as_member,
             may_act=method == "POST"
-            and csrf == "right"
+            and csrf not in FORGED
             and as_member
             and slug in site.tools
             and data is not None
@@ -161,7 +162,7 @@ def subscribe(site: Site):
             draw(st.one_of(st.just(""), raw_query)),
             csrf,
             draw(st.booleans()),
-            may_act=method == "POST" and csrf == "right" and honest,
+            may_act=method == "POST" and csrf not in FORGED and honest,
         )
 
     return attempts()
@@ -183,7 +184,7 @@ def confirm(site: Site):
             draw(st.one_of(st.just(""), raw_query)),
             csrf,
             may_act=method == "POST"
-            and csrf == "right"
+            and csrf not in FORGED
             and token == site.confirm_token
             and data is not None,
         )
@@ -208,7 +209,7 @@ def unsubscribe(site: Site):
             f"/newsletter/unsubscribe/{quote(token, safe='')}/",
             body,
             content_type,
-            csrf=draw(st.sampled_from(["none", "wrong"])),  # mail clients send no token
+            csrf=draw(st.sampled_from(["none", "cross-site"])),  # a mail client, or its web page
             may_act=method == "POST"
             and token in site.unsubscribe
             and data is not None
@@ -241,7 +242,10 @@ def sign_in(site: Site):
             draw(st.one_of(st.just(""), raw_query)),
             csrf,
             # The admin's own login form only redirects to this one: it signs nobody in.
-            may_act=path == "/accounts/login/" and method == "POST" and csrf == "right" and right,
+            may_act=path == "/accounts/login/"
+            and method == "POST"
+            and csrf not in FORGED
+            and right,
         )
 
     return attempts()
@@ -265,7 +269,7 @@ def sign_up(site: Site):
             csrf,
             # A new member may appear only from a well-formed, protected post; whether the
             # form accepted it is read off the answer (see ACTED_WHEN).
-            may_act=method == "POST" and csrf == "right" and data is not None,
+            may_act=method == "POST" and csrf not in FORGED and data is not None,
         )
 
     return attempts()
@@ -342,7 +346,7 @@ def pages(site: Site):
         method = draw(st.sampled_from(["GET"] * 8 + METHODS))
         body, content_type, _ = draw(body_and_fields({"x": hostile_text}))
         return Attempt(
-            method, path, body, content_type, query, draw(st.sampled_from(["none", "right"])),
+            method, path, body, content_type, query, draw(st.sampled_from(["none", "same-origin"])),
             htmx=draw(st.booleans()), as_member=draw(st.booleans()),
         )  # fmt: skip
 

@@ -5,7 +5,8 @@ Django reads the Content-Type header, the charset and the body before any view, 
 of what fails there fails before the site's error handling too: the test client, which
 builds the request itself and always sends the body it says, cannot show it. Each form
 gets its genuine body in each shape (a vote the member could cast, a subscription that
-would be stored), with the CSRF cookie and token, so a refusal is the shape's doing.
+would be stored), from a page of the site (Sec-Fetch-Site: same-origin), so a refusal is
+the shape's doing.
 
 The figures (requests per kind, 5xx, refusals that changed rows) print with ``-s``;
 SECURITY.md quotes them.
@@ -233,15 +234,15 @@ def test_raw_request_shapes_never_fail_and_refusals_change_nothing(settings, tmp
     }
     failures, seen = [], Counter()
     with Gunicorn(env=env, logfile=tmp_path / "gunicorn.log") as server:
-        page = server.send(request("GET", "/accounts/login/", []))
-        token = re.search(rb"csrftoken=(\w+)", page)[1].decode()
-        csrf = [f"Cookie: csrftoken={token}", f"X-CSRFToken: {token}"]
+        same_origin = ["Sec-Fetch-Site: same-origin"]  # what a browser says from the site's page
         credentials = urlencode({"login": member.email, "password": PASSWORD}).encode()
-        signed_in = server.send(request("POST", "/accounts/login/", [*csrf, *FORM], credentials))
+        signed_in = server.send(
+            request("POST", "/accounts/login/", [*same_origin, *FORM], credentials)
+        )
         session = re.search(rb"sessionid=(\w+)", signed_in)[1].decode()
         for name, form in forms(tool.slug, str(reader.token), member.email).items():
-            cookie = f"csrftoken={token}" + (f"; sessionid={session}" if form.member else "")
-            auth = [f"Cookie: {cookie}", f"X-CSRFToken: {token}"]
+            cookie = [f"Cookie: sessionid={session}"] if form.member else []
+            auth = [*same_origin, *cookie]
             for shape, (outcome, headers, body) in shapes(form.fields).items():
                 stalls = shape.endswith("stalls")
                 if stalls and name not in {"vote", "subscribe", "sign-in", "one-click unsubscribe"}:

@@ -161,13 +161,17 @@ def test_bad_value_with_htmx_is_400_with_a_notice(member_client, pair):
     assert "A vote is ship, skip or clear" in response.content.decode()
 
 
-def test_missing_csrf_token_is_403_in_the_sites_style(member, pair):
+def test_a_vote_from_another_site_is_403_in_the_sites_style(member, pair):
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
-    response = client.post("/tools/alpha/vote/", {"value": "ship"})
+    response = client.post(
+        "/tools/alpha/vote/",
+        {"value": "ship"},
+        headers={"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+    )
     assert response.status_code == 403
     html = response.content.decode()
-    assert "That form had gone stale" in html and "site-header" in html
+    assert "That form came from another site" in html and "site-header" in html
     assert not Vote.objects.exists()
 
 

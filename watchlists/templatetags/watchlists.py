@@ -14,7 +14,6 @@ def follow_button(context, target):
     return {
         "request": request,
         "user": request.user,
-        "csrf_token": context.get("csrf_token"),
         "target": target,
         "follow_key": f"{target._meta.model_name}:{target.pk}",
         "following": is_following(request.user, target),
