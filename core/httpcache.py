@@ -22,9 +22,13 @@ so it stays the same when the page is rendered again unchanged, and a cache that
 """
 
 import hashlib
+import heapq
 import http.client
 import logging
+import os
+import queue
 import threading
+import time
 from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
@@ -93,18 +97,49 @@ def private(response: HttpResponse) -> HttpResponse:
 def purge(names: Iterable[str]) -> None:
     """Purge the pages that name any of ``names`` from every cache in
     ``HTTP_CACHE_PURGE_URLS``, one ``PURGE`` request each, waiting at most
-    ``HTTP_CACHE_PURGE_TIMEOUT`` on each. Called after the change committed, in the
-    request that made it: a cache that cannot be reached is logged, never raised into an
-    editor's or a voter's request (its pages then live until ``HTTP_CACHE_SECONDS``).
-    The same purge is sent again ``REPURGE_AFTER`` later, from a thread of its own."""
+    ``HTTP_CACHE_PURGE_TIMEOUT`` on each. Called after the change committed: the purges are
+    handed to this process's purging thread, which sends them at once and again
+    ``REPURGE_AFTER`` later, so a vote or an edit never waits for the cache; one that cannot
+    be reached is logged (its pages then live until ``HTTP_CACHE_SECONDS``)."""
     urls = list(settings.HTTP_CACHE_PURGE_URLS)
     if not urls:
         return
     keys = " ".join(surrogate_key(name) for name in names)
-    _purge_keys(urls, keys)
-    again = threading.Timer(REPURGE_AFTER, _purge_keys, args=(urls, keys))
-    again.daemon = True  # a process on its way out does not wait for it
-    again.start()
+    _Purger.running().waiting.put((time.monotonic(), urls, keys))
+
+
+class _Purger(threading.Thread):
+    """One thread per process sends its purges, in order, then each again once due."""
+
+    _current: "_Purger | None" = None
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        super().__init__(name="http-cache-purges", daemon=True)  # exits with the process
+        self.pid = os.getpid()
+        self.waiting: queue.SimpleQueue = queue.SimpleQueue()
+
+    @classmethod
+    def running(cls) -> "_Purger":
+        """This process's purger (a forked worker starts its own: threads do not fork)."""
+        with cls._lock:
+            if cls._current is None or cls._current.pid != os.getpid():
+                cls._current = cls()
+                cls._current.start()
+            return cls._current
+
+    def run(self) -> None:
+        again: list[tuple[float, list[str], str]] = []  # (when due, urls, keys), a heap
+        while True:
+            wait = max(0.0, again[0][0] - time.monotonic()) if again else None
+            try:
+                _, urls, keys = self.waiting.get(timeout=wait)
+            except queue.Empty:
+                _, urls, keys = heapq.heappop(again)
+                _purge_keys(urls, keys)
+                continue
+            _purge_keys(urls, keys)
+            heapq.heappush(again, (time.monotonic() + REPURGE_AFTER, urls, keys))
 
 
 def _purge_keys(urls: list[str], keys: str) -> None:

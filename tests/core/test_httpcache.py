@@ -108,9 +108,10 @@ def test_no_shared_caching_at_all_when_turned_off(client, pair, settings):
     assert "private" in response["Cache-Control"] and "xkey" not in response
 
 
-def test_a_cache_that_does_not_answer_costs_the_voter_the_timeout_and_a_line_in_the_log(
+def test_a_cache_that_does_not_answer_costs_the_voter_nothing_and_a_line_in_the_log(
     pair, member, settings, caplog
 ):
+    """Purges go from the process's purging thread: the vote does not wait for them."""
     silent = socket.socket()  # takes the connection, never answers
     silent.bind(("127.0.0.1", 0))
     silent.listen()
@@ -123,13 +124,16 @@ def test_a_cache_that_does_not_answer_costs_the_voter_the_timeout_and_a_line_in_
     settings.HTTP_CACHE_PURGE_TIMEOUT = 0.3
     voter = Client()
     voter.force_login(member)
-    started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="core.httpcache"):
+        started = time.monotonic()
         response = voter.post(f"/tools/{pair.tool_a.slug}/vote/", {"value": "ship"})
-    took = time.monotonic() - started
+        took = time.monotonic() - started
+        assert response.status_code == 302
+        assert pair.tool_a.votes.count() == 1
+        assert took < 0.3  # less than one purge's timeout
+        deadline = time.monotonic() + 3
+        while len(caplog.records) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
     silent.close(), closed.close()
-    assert response.status_code == 302
-    assert pair.tool_a.votes.count() == 1
-    assert 0.3 <= took < 1.5
     purges = [record.getMessage() for record in caplog.records]
-    assert len(purges) == 2 and all("not purged of votes tool%3A" in line for line in purges)
+    assert len(purges) >= 2 and all("not purged of votes tool%3A" in line for line in purges)
