@@ -6,12 +6,16 @@ middleware, measured in the same run; every page is reported as a ratio to it.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import platform
 import re
 import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +41,19 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(base: str, name: str, path: str, *, seconds: int, connections: int, script=None) -> Result:
+def wrk(
+    base: str,
+    name: str,
+    path: str,
+    *,
+    seconds: int,
+    connections: int,
+    script=None,
+    headers: dict[str, str] | None = None,
+) -> Result:
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for header, value in (headers or {}).items():
+        args += ["-H", f"{header}: {value}"]
     if script:
         args += ["-s", str(script)]
     output = subprocess.run(
@@ -51,21 +66,78 @@ def wrk(base: str, name: str, path: str, *, seconds: int, connections: int, scri
     return Result(name, path, rps, p50, p99, int(errors.group(1)) if errors else 0)
 
 
-def write_results(results: list[Result], ceiling: Result, note: str) -> None:
+def write_results(rows: list[tuple[Result, Result]], note: str) -> None:
+    """Each row with the reference it is measured against, run in the same session."""
     lines = [
-        "## Load: pages against the ceiling",
+        "## Load: pages against their references",
         "",
         note,
         "",
-        "| page | path | requests/s | ratio to ceiling | p50 ms | p99 ms | non-2xx/3xx |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| page | path | requests/s | reference | ratio | p50 ms | p99 ms | reference p99 ms "
+        "| p99 × reference | non-2xx/3xx |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for r in results:
+    for r, ref in rows:
         lines.append(
-            f"| {r.name} | `{r.path}` | {r.requests_per_second:.0f} | {r.ratio(ceiling):.2f} "
-            f"| {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.non_2xx} |"
+            f"| {r.name} | `{r.path}` | {r.requests_per_second:.0f} | {ref.name} "
+            f"| {r.ratio(ref):.2f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {ref.p99_ms:.2f} "
+            f"| {r.p99_ms / ref.p99_ms:.1f} | {r.non_2xx} |"
         )
     results_write("load", lines)
+
+
+NGINX_STATIC = """
+daemon off;
+worker_processes 2;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path %(dir)s/body;
+    proxy_temp_path %(dir)s/proxy;
+    fastcgi_temp_path %(dir)s/fastcgi;
+    uwsgi_temp_path %(dir)s/uwsgi;
+    scgi_temp_path %(dir)s/scgi;
+    server {
+        listen 127.0.0.1:%(port)d;
+        root %(dir)s/www;
+        default_type text/html;
+        charset utf-8;
+        location / { try_files $uri $uri/index.html =404; }
+    }
+}
+"""
+
+
+@contextlib.contextmanager
+def nginx_static(page_path: str, body: bytes):
+    """nginx on this machine serving ``body`` as a file at ``page_path``: the floor."""
+    from server import free_port
+
+    with tempfile.TemporaryDirectory() as workdir:
+        port = free_port()
+        target = Path(workdir, "www", page_path.strip("/"), "index.html")
+        target.parent.mkdir(parents=True)
+        target.write_bytes(body)
+        config = Path(workdir, "nginx.conf")
+        config.write_text(NGINX_STATIC % {"dir": workdir, "port": port})
+        process = subprocess.Popen(["nginx", "-c", str(config), "-p", workdir])
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    urllib.request.urlopen(base + page_path, timeout=2).read()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        sys.exit("bench: nginx did not start")
+                    time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 VOTE_SCRIPT = """
@@ -125,6 +197,9 @@ def prepare(env: dict[str, str]) -> dict:
 def main() -> None:
     from server import production_env
 
+    sys.path.insert(0, str(ROOT))
+    from tests.support.varnish import Varnish  # one varnishd runner for the tests and the bench
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint")
     parser.add_argument("--connections", type=int, default=4)
@@ -133,54 +208,72 @@ def main() -> None:
     base_env = {"DJANGO_SECRET_KEY": secret, "VOTE_RATE_LIMIT": "1000000/s"}
     facts = prepare({**production_env(0), **base_env})
     run = {"seconds": args.seconds, "connections": args.connections}
-    results: list[Result] = []
-    with gunicorn(PAGE_CACHE="0", **base_env) as base:
-        ceiling = wrk(base, "ceiling: minimal view", "/ping", **run)
-        results.append(ceiling)
-        results.append(wrk(base, "home", "/", **run))
-        results.append(wrk(base, "comparison, uncached", facts["comparison"], **run))
-        results.append(wrk(base, "tool page", facts["tool"], **run))
-        catalogue = f"/tools/?category={facts['category']}&sort=community"
-        results.append(wrk(base, "catalogue with a filter", catalogue, **run))
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(
-                VOTE_SCRIPT
-                % {
-                    "tools": ", ".join(f'"{slug}"' for slug in facts["vote_tools"]),
-                    "session": facts["session"],
-                }
-            )
-        vote = wrk(base, "vote POST, signed in", "/", script=Path(script.name), **run)
-        vote.path = "/tools/<slug>/vote/"
-        results.append(vote)
-    with gunicorn(**base_env) as base:
-        cached_ceiling = wrk(base, "ceiling (cache on)", "/ping", **run)
-        cached = wrk(base, "comparison, cached", facts["comparison"], **run)
-    cached_ratio = Result(
-        cached.name, cached.path, cached.requests_per_second * ceiling.requests_per_second
-        / cached_ceiling.requests_per_second, cached.p50_ms, cached.p99_ms, cached.non_2xx,
-    )  # fmt: skip
-    results.append(cached_ratio)
+    member = {"Cookie": f"sessionid={facts['session']}"}
+    catalogue = f"/tools/?category={facts['category']}&sort=community"
+    page = facts["comparison"]
+    rows: list[tuple[Result, Result]] = []
+    with tempfile.TemporaryDirectory() as workdir:
+        varnish_port = free_port_for_varnish()
+        purges = {"HTTP_CACHE_PURGE_URLS": f"http://127.0.0.1:{varnish_port}"}
+        with gunicorn(**base_env, **purges) as base:
+            upstream = int(base.rsplit(":", 1)[1])
+            # Warm the page cache for both kinds of reader, as a running site has it.
+            for path in (page, facts["tool"], "/", catalogue):
+                for headers in ({}, member):
+                    request = urllib.request.Request(base + path, headers=headers)
+                    urllib.request.urlopen(request, timeout=30).read()
+            ceiling = wrk(base, "ceiling: minimal view", "/ping", **run)
+            rows.append((ceiling, ceiling))
+            for name, path in [
+                ("comparison, signed-in member", page),
+                ("tool page, signed-in member", facts["tool"]),
+                ("home, signed-in member", "/"),
+                ("catalogue with a filter, signed-in member", catalogue),
+            ]:
+                rows.append((wrk(base, name, path, headers=member, **run), ceiling))
+            anonymous = wrk(base, "comparison, anonymous, Django's page cache", page, **run)
+            rows.append((anonymous, ceiling))
+            with Varnish(upstream_port=upstream, workdir=Path(workdir), port=varnish_port) as hc:
+                with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+                    script.write(
+                        VOTE_SCRIPT
+                        % {
+                            "tools": ", ".join(f'"{slug}"' for slug in facts["vote_tools"]),
+                            "session": facts["session"],
+                        }
+                    )
+                vote = wrk(base, "vote POST, signed in", "/", script=Path(script.name), **run)
+                vote.path = "/tools/<slug>/vote/"
+                rows.append((vote, ceiling))
+                body = urllib.request.urlopen(hc.base + page, timeout=30).read()
+                through = wrk(hc.base, "comparison, anonymous, through Varnish", page, **run)
+        with nginx_static(page, body) as static:
+            floor = wrk(static, "the same bytes, a static file from nginx", page, **run)
+    rows.append((through, floor))
+    rows.append((floor, floor))
     note = (
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
-        f"({os.cpu_count()} cores, {platform.machine()}), dataset `make_dataset --tools 10000 "
-        f"--votes 1000000 --subscribers 100000` ({facts['tools']} synthetic tools). gunicorn "
-        f"2 sync workers, `DJANGO_DEBUG=0`, wrk -t2 -c{args.connections} -d{args.seconds}s on "
-        "loopback, page requests with no cookie (the site sets none for readers), the vote "
-        "with the member's session cookie and `Sec-Fetch-Site: same-origin`, as a browser "
-        "sends it. "
-        "Every figure but the last comes from one server with the page cache off; "
-        "the cached comparison ran on a second server with the cache on, and its requests/s "
-        f"is scaled by that server's own ceiling ({cached_ceiling.requests_per_second:.0f} "
-        "req/s) so the ratio compares like with like. Its p99 is to be read against "
-        f"that ceiling's p99 ({cached_ceiling.p99_ms:.1f} ms). Command: `make bench`."
+        f"({os.cpu_count()} cores, {platform.machine()}, 1-minute load "
+        f"{os.getloadavg()[0]:.1f} at the end), dataset `make_dataset --tools 10000 --votes "
+        f"1000000 --subscribers 100000` ({facts['tools']} synthetic tools). One gunicorn "
+        "(2 sync workers, `DJANGO_DEBUG=0`, page cache on, purges to the Varnish in front), "
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s on loopback, warm caches. Members "
+        "send one member's session cookie; votes cycle over 20 tools. Django's rows are "
+        "ratios to `/ping` on the same server in the same run; the Varnish row is a ratio "
+        "to nginx serving the bytes Varnish served, as a static file, on the same machine. "
+        "Command: `make bench` (or `.venv/bin/python bench/load.py`)."
     )
-    for r in results:
-        print(f"{r.name:28} {r.requests_per_second:8.0f} req/s  ratio {r.ratio(ceiling):.2f}  "
-              f"p50 {r.p50_ms:.1f} ms  p99 {r.p99_ms:.1f} ms  non-2xx {r.non_2xx}")  # fmt: skip
-    print(f"ceiling with cache on: {cached_ceiling.requests_per_second:.0f} req/s, "
-          f"p99 {cached_ceiling.p99_ms:.1f} ms")  # fmt: skip
-    write_results(results, ceiling, note)
+    for r, ref in rows:
+        print(f"{r.name:45} {r.requests_per_second:8.0f} req/s  ratio {r.ratio(ref):.2f}  "
+              f"p50 {r.p50_ms:.2f} ms  p99 {r.p99_ms:.2f} ms (ref {ref.p99_ms:.2f})  "
+              f"non-2xx {r.non_2xx}")  # fmt: skip
+    write_results(rows, note)
+
+
+def free_port_for_varnish() -> int:
+    from server import free_port
+
+    return free_port()
 
 
 if __name__ == "__main__":
