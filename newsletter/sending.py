@@ -10,7 +10,11 @@ The machinery is ``Sender``; ``EditionSender`` sends editions, and watchlists' a
   ``available_at`` one lease (NEWSLETTER_CLAIM_LEASE) ahead and commits. Then it
   sends the chunk over one SMTP connection and commits each row as sent as soon
   as the server has answered 250, before the next message: that one UPDATE is
-  all the database work a message costs.
+  all the database work a message costs. It is not batched with the next ones:
+  n messages answered and not yet recorded would be n sent twice after a kill.
+  Nor does a sender open several connections at once, each with a message in
+  flight: more connections are more senders (NEWSLETTER_SENDERS), each one
+  message in flight, which is what the bound below counts.
 - Before each message the sender checks that what is left of the chunk's lease
   outlasts the longest a message can take (its four replies and a write, each
   within the SMTP timeout: ``Sender.renew_after``); if not, it renews the lease
@@ -441,6 +445,10 @@ class EditionSender(Sender):
             self.content = EditionContent.load(self.edition)
             if isinstance(self.mailer, SMTPMailer):
                 self.wire = EditionWire.load(self.content, mailer=self.mailer)
+                if self.wire is None:
+                    log.warning(
+                        "%s: the copies cannot be spliced; each is built in full", self.label
+                    )
         if self.wire and (copy := self.wire.copy(reader=reader, delivery_id=delivery.pk)):
             return copy
         return edition_message(content=self.content, subscriber=reader, delivery_id=delivery.pk)
