@@ -153,12 +153,13 @@ def main() -> None:
                 sys.exit("bench: the edition did not finish within an hour")
             time.sleep(0.5)
         elapsed = time.perf_counter() - started
+        load = ", ".join(f"{n:.2f}" for n in os.getloadavg())  # other work on the machine
         status = manage_shell(STATUS, env).strip().splitlines()[-1]
         rate = active / elapsed
         worst = max(peak.values()) / 1024
         total = sum(peak.values()) / 1024
         print(f"workers: {rate:.0f} messages/s in {elapsed:.0f} s; status {status}")
-        print(f"ratio {rate / baseline:.2f}; peak RSS per process {worst:.0f} MB")
+        print(f"ratio {rate / baseline:.2f}; peak RSS per process {worst:.0f} MB; load {load}")
         write_results(
             [
                 ("active subscribers (messages per run)", f"{active}"),
@@ -171,6 +172,8 @@ def main() -> None:
                 ("worker peak RSS, largest process (target < 250 MB)", f"{worst:.0f} MB"),
                 ("worker peak RSS, all processes summed", f"{total:.0f} MB"),
                 ("edition status / sent / deliveries", status),
+                ("message size", f"{len(setup['samples'][0]) / 1024:.0f} KB"),
+                ("load average at the end (1, 5, 15 min)", load),
             ]
         )
     finally:
@@ -187,8 +190,10 @@ def write_results(rows: list[tuple[str, str]]) -> None:
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({os.cpu_count()} cores). The SMTP sink is a minimal asyncio SMTP server on loopback "
         "in its own process (bench/smtp_sink.py); "
-        "the plain loop sends prebuilt copies of the same messages to it first, then the "
-        "workers send the edition for real (claiming rows, rendering, committing each). "
+        "the plain loop sends prebuilt copies of the same messages to it first (each built "
+        "in full by the email package), then the workers send the edition for real "
+        "(claiming chunks of rows, splicing each reader's copy from the edition's bytes, "
+        "committing each row sent before the next message). "
         "Command: `make bench` (or `.venv/bin/python bench/newsletter.py`).",
         "",
         "| measure | result |",

@@ -132,16 +132,21 @@ def edition_message(
     """
     unsubscribe = links.unsubscribe_url(subscriber)
     host = links.site_host()
-    message_id = f"edition-{content.edition.pk}.delivery-{delivery_id or uuid.uuid4().hex}"
     text, html = content.for_reader(unsubscribe)
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"Verdicts weekly <weekly.{host}>",
-        "Message-ID": f"<{message_id}@{host}>",
+        "Message-ID": edition_message_id(content.edition, delivery_id=delivery_id),
     }
     message = EmailMultiAlternatives(
         content.edition.subject, text, to=[subscriber.email], headers=headers
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def edition_message_id(edition: Edition, *, delivery_id: int | None) -> str:
+    """The Message-ID of ``delivery_id``'s copy; a copy outside the list gets a new one."""
+    delivery = delivery_id or uuid.uuid4().hex
+    return f"<edition-{edition.pk}.delivery-{delivery}@{links.site_host()}>"

@@ -196,9 +196,10 @@ class DeliveryQuerySet(models.QuerySet):
     def signs_of_life(self):
         """Rows a sender leased or sent within the last NEWSLETTER_SENDER_SILENCE seconds.
 
-        A sender leases a row for NEWSLETTER_CLAIM_LEASE when it claims it and again just
-        before sending it, and renews its chunk at each try while the server is down; so
-        a lease ending more than (lease − silence) from now was taken within the silence.
+        A sender leases a row for NEWSLETTER_CLAIM_LEASE when it claims it, renews its
+        chunk's lease when it might not outlast the next message and at each try while
+        the server is down, and marks each row it sends; a lease ending more than
+        (lease − silence) from now was taken within the silence.
         """
         silence = settings.NEWSLETTER_SENDER_SILENCE
         taken_after = Now() + dt.timedelta(seconds=settings.NEWSLETTER_CLAIM_LEASE - silence)

@@ -9,11 +9,25 @@ The machinery is ``Sender``; ``EditionSender`` sends editions, and watchlists' a
   two senders never take the same row, and leases them: it moves their
   ``available_at`` one lease (NEWSLETTER_CLAIM_LEASE) ahead and commits. Then it
   sends the chunk over one SMTP connection and commits each row as sent as soon
-  as the server has answered 250.
-- Just before each message the sender renews that row's lease, and skips the
-  row if it no longer holds it. A message takes far less than a lease, so a row
-  is never taken over while its holder is still sending it, however slow the
-  rest of the chunk was.
+  as the server has answered 250, before the next message: that one UPDATE is
+  all the database work a message costs. It is not batched with the next ones:
+  n messages answered and not yet recorded would be n sent twice after a kill.
+  Nor does a sender open several connections at once, each with a message in
+  flight: more connections are more senders (NEWSLETTER_SENDERS), each one
+  message in flight, which is what the bound below counts.
+- Before each message the sender checks that what is left of the chunk's lease
+  outlasts the longest a message can take (its four replies and a write, each
+  within the SMTP timeout: ``Sender.renew_after``); if not, it renews the lease
+  of the whole chunk in one statement and passes over the rows it no longer
+  holds. So a row is never taken over while its holder is still sending it,
+  however slow the rest of the chunk was; with the production figures (a 60 s
+  lease, a 10 s timeout) the claim's lease covers the chunk unless the server
+  crawls. An edition's reader who unsubscribed is skipped if they had left by
+  the claim or by the last renewal (at most the lease less a message's bound
+  before their message; at full speed, the fraction of a second a chunk takes).
+- Each copy of an edition is the edition's bytes, serialised once, with the
+  reader's To, Date, Message-ID and unsubscribe token written in
+  (``newsletter.wire``, which proves the copies equal the full build).
 - A sender that dies keeps its leases until they run out; then another sender
   takes the rows it had not marked. Only the message in flight at the death,
   taken by the server but not yet marked, can go out twice. The rest of the
@@ -42,7 +56,19 @@ The machinery is ``Sender``; ``EditionSender`` sends editions, and watchlists' a
   server or the database is failing.
 
 Rows are committed one statement at a time, so none of this may run inside a
-transaction.
+transaction. While a chunk is being sent, those commits do not wait for PostgreSQL to
+flush them to disk (``synchronous_commit = off``, ``commits_unflushed``): the flush cost
+more than the rest of a message. What that promises, and what not:
+
+- A worker that dies (SIGKILL, out of memory, its machine gone) loses no commit it made:
+  PostgreSQL has each one once the statement returns, whether or not it has reached the
+  disk. So the bound above holds: at most the one message in flight per sender goes
+  out twice, and none is lost.
+- PostgreSQL itself crashing (or its machine losing power) can lose the commits of the
+  last moments (up to three times ``wal_writer_delay``, 0.6 s by default): rows marked
+  sent in that time are pending again, and go out a second time, with the same
+  Message-ID. None is lost: a lost claim or putting-back only leaves rows to be taken
+  again. Claims and an edition's status are committed with the flush, as before.
 """
 
 import contextlib
@@ -56,13 +82,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import mailers
+from django.core.mail.backends.smtp import EmailBackend as SMTPMailer
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Min
+from django.db.models import Min
 from django.db.models.functions import Now
 from django.utils import timezone
 
 from newsletter.emails import EditionContent, confirmation_message, edition_message
 from newsletter.models import Delivery, Edition, Subscriber
+from newsletter.wire import EditionWire, WireMessage
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +161,8 @@ class Chunk:
     claim: uuid.UUID
     deliveries: list  # rows of a delivery model (Delivery, watchlists' AlertDelivery)
     model: type
+    # time.monotonic() before the lease was taken: it lasts at least the lease from then.
+    leased_at: float = 0.0
 
     def rows(self):
         """The chunk's rows this sender still holds and has not finished."""
@@ -146,13 +176,13 @@ def _lease_end():
 def chunk_claim(due, *, related: str, size: int | None = None) -> Chunk:
     """Lease up to ``size`` rows of ``due`` (a delivery model's due rows) that no other
     sender holds, loading ``related`` with them."""
-    model, claim = due.model, uuid.uuid4()
+    model, claim, leased_at = due.model, uuid.uuid4(), time.monotonic()
     with transaction.atomic():
         locked = due.select_for_update(skip_locked=True).order_by("pk")
         ids = list(locked.values_list("pk", flat=True)[: size or settings.NEWSLETTER_CHUNK_SIZE])
         model.objects.filter(pk__in=ids).update(claim=claim, available_at=_lease_end())
     deliveries = model.objects.filter(pk__in=ids).select_related(related).order_by("pk")
-    return Chunk(claim=claim, deliveries=list(deliveries), model=model)
+    return Chunk(claim=claim, deliveries=list(deliveries), model=model, leased_at=leased_at)
 
 
 def deliveries_claim(*, edition: Edition, size: int | None = None) -> Chunk:
@@ -182,6 +212,9 @@ class Sender(ABC):
         self.sent = 0
         self.held: Chunk | None = None  # a chunk whose unsent rows still need putting back
         self.unmarked: tuple[Chunk, int] | None = None  # taken by the server, not yet marked
+        # The held chunk's lease: since when it runs, and which of its rows it still covers.
+        self.leased_at = 0.0
+        self.holding: set[int] = set()
 
     # The hooks.
     label = "Sending"  # how the log names the run
@@ -197,13 +230,15 @@ class Sender(ABC):
     def nothing_due(self) -> Run:
         return Run(finished=True, sent=self.sent)
 
-    def renew(self, mine) -> bool:
-        """Lease ``mine`` (one row) afresh for its message; False skips the row."""
-        return bool(mine.update(available_at=_lease_end()))
+    def renew(self, rows) -> None:
+        """Lease ``rows`` (the held chunk's unfinished rows) afresh; a row this marks
+        finished (skipped) is not sent."""
+        rows.update(available_at=_lease_end())
 
     @abstractmethod
     def message(self, delivery):
-        """The email for ``delivery``, or None to skip it (nothing left to say)."""
+        """The email for ``delivery`` (a Django message, or a ``WireMessage`` when the
+        mailer is SMTP), or None to skip it (nothing left to say)."""
 
     # The machinery.
     def deliver(self) -> Run:
@@ -237,12 +272,14 @@ class Sender(ABC):
     def send_chunk(self, chunk: Chunk) -> None:
         log.info("%s: sending a chunk of %d", self.label, len(chunk.deliveries))
         self.held = chunk
+        self.leased_at, self.holding = chunk.leased_at, {row.pk for row in chunk.deliveries}
         try:
-            for delivery in chunk.deliveries:
-                if self.time_left() <= 0 or not self.connect(chunk):
-                    break  # the budget is spent: hand the rest over
-                self.send_one(chunk, delivery)
-            self.settle()
+            with commits_unflushed():
+                for delivery in chunk.deliveries:
+                    if self.time_left() <= 0 or not self.connect(chunk):
+                        break  # the budget is spent: hand the rest over
+                    self.send_one(chunk, delivery)
+                self.settle()
         finally:
             # Whatever this run did not get to, another may take at once. If the database
             # is what failed, this waits for the next settle(), once it is back.
@@ -264,19 +301,19 @@ class Sender(ABC):
         return True
 
     def send_one(self, chunk: Chunk, delivery) -> None:
-        mine = chunk.rows().filter(pk=delivery.pk)
-        skipped = chunk.model.Status.SKIPPED
-        if not self.renew(mine):
-            mine.update(status=skipped)  # a no-op if the row is no longer ours
-            return
+        if time.monotonic() - self.leased_at > self.renew_after():
+            self.lease_again(chunk)
+        if delivery.pk not in self.holding:
+            return  # skipped when the lease was renewed, or lost to another sender
         message = self.message(delivery)
         if message is None:
-            mine.update(status=skipped)
+            chunk.rows().filter(pk=delivery.pk).update(status=chunk.model.Status.SKIPPED)
             return
         try:
-            self.mailer.send_messages([message])
+            self.transmit(message)
         except SMTP_ERRORS as exc:
             failure = smtp_failure(exc)
+            mine = chunk.rows().filter(pk=delivery.pk)
             _record_failure(mine, attempts=delivery.attempts + 1, failure=failure)
             if failure.halts_run:
                 self.server_failed(exc, holding=chunk)
@@ -288,18 +325,32 @@ class Sender(ABC):
         self.failures = 0
         self.mark_sent()
 
+    def renew_after(self) -> float:
+        """Seconds a lease may have run before the next message needs it renewed: what
+        is left of it must outlast the message (four replies and a write, each within
+        the SMTP timeout) and the row's marking after it, so no one takes a row over
+        while it is in flight. With the production figures (a 60 s lease, a 10 s
+        timeout) one lease covers a chunk unless the server crawls."""
+        timeout = getattr(self.mailer, "timeout", None)
+        if timeout is None:
+            return 0.0  # no bound on a message: renew before each
+        return max(settings.NEWSLETTER_CLAIM_LEASE - 5 * timeout, 0.0)
+
+    def lease_again(self, chunk: Chunk) -> None:
+        renewed_at = time.monotonic()
+        self.renew(chunk.rows())
+        self.holding = set(chunk.rows().values_list("pk", flat=True))
+        self.leased_at = renewed_at
+
+    def transmit(self, message) -> None:
+        if isinstance(message, WireMessage):
+            self.mailer.connection.sendmail(message.from_email, [message.to], message.data)
+        else:
+            self.mailer.send_messages([message])
+
     def mark_sent(self) -> None:
         chunk, pk = self.unmarked
-        marked = (
-            chunk.rows()
-            .filter(pk=pk)
-            .update(
-                status=chunk.model.Status.SENT,
-                sent_at=Now(),
-                attempts=F("attempts") + 1,
-                last_error="",
-            )
-        )
+        marked = _row_sent(chunk, pk)
         self.unmarked = None
         if not marked:
             log.warning("%s: row %s was sent after its claim was lost", self.label, pk)
@@ -317,7 +368,9 @@ class Sender(ABC):
         renewed, so no one else takes it), wait and let the caller reconnect."""
         self.disconnect()
         with contextlib.suppress(*DATABASE_ERRORS):
+            renewed_at = time.monotonic()
             holding.rows().update(available_at=_lease_end())
+            self.leased_at = renewed_at
         self.wait_after("the SMTP server", exc)
 
     def database_failed(self, exc: Exception) -> None:
@@ -354,6 +407,7 @@ class EditionSender(Sender):
         self.key = str(edition_id)
         self.edition: Edition | None = None
         self.content: EditionContent | None = None
+        self.wire: EditionWire | None = None  # None too when the mailer is not SMTP
 
     @property
     def label(self) -> str:
@@ -377,16 +431,58 @@ class EditionSender(Sender):
         soon = wait <= settings.NEWSLETTER_SWEEP_INTERVAL
         return Run(again_in=wait if soon else None, sent=self.sent)
 
-    def renew(self, mine) -> bool:
+    def renew(self, rows) -> None:
         # An unsubscribe since the claim counts.
-        active = mine.filter(subscriber__status=Subscriber.Status.ACTIVE)
-        return bool(active.update(available_at=_lease_end()))
+        gone = rows.exclude(subscriber__status=Subscriber.Status.ACTIVE)
+        gone.update(status=Delivery.Status.SKIPPED)
+        super().renew(rows)
 
     def message(self, delivery: Delivery):
-        self.content = self.content or EditionContent.load(self.edition)
-        return edition_message(
-            content=self.content, subscriber=delivery.subscriber, delivery_id=delivery.pk
+        reader = delivery.subscriber  # as at the claim; a renewal skips who left since
+        if reader.status != Subscriber.Status.ACTIVE:
+            return None
+        if self.content is None:
+            self.content = EditionContent.load(self.edition)
+            if isinstance(self.mailer, SMTPMailer):
+                self.wire = EditionWire.load(self.content, mailer=self.mailer)
+                if self.wire is None:
+                    log.warning(
+                        "%s: the copies cannot be spliced; each is built in full", self.label
+                    )
+        if self.wire and (copy := self.wire.copy(reader=reader, delivery_id=delivery.pk)):
+            return copy
+        return edition_message(content=self.content, subscriber=reader, delivery_id=delivery.pk)
+
+
+def _row_sent(chunk: Chunk, pk: int) -> bool:
+    """Mark row ``pk`` of ``chunk`` sent, if the chunk still holds it.
+
+    This is the one statement every message costs, so it is written out: the ORM took
+    longer to compile it each time than PostgreSQL took to run it. The delivery models
+    share these column names (the Sender's docstring lists them).
+    """
+    table = connection.ops.quote_name(chunk.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = STATEMENT_TIMESTAMP(),"
+            " attempts = attempts + 1, last_error = ''"
+            " WHERE id = %s AND claim = %s AND status = %s",
+            [chunk.model.Status.SENT, pk, chunk.claim, chunk.model.Status.PENDING],
         )
+        return cursor.rowcount == 1
+
+
+@contextlib.contextmanager
+def commits_unflushed():
+    """Commit without waiting for PostgreSQL to flush the commit to disk (see the module's
+    docstring: what a worker's crash cannot lose, a PostgreSQL crash can)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(*DATABASE_ERRORS), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _record_failure(row, *, attempts: int, failure: SMTPFailure) -> None:

@@ -399,9 +399,10 @@ NEWSLETTER_SUBSCRIBE_RATE = env_str("NEWSLETTER_SUBSCRIBE_RATE", "20/h")  # per 
 NEWSLETTER_CHUNK_SIZE = env_int("NEWSLETTER_CHUNK_SIZE", 50)  # messages per SMTP connection
 NEWSLETTER_SENDERS = env_int("NEWSLETTER_SENDERS", 2)  # send_edition tasks started at once
 # The timeouts below, and why each is what it is, are in SECURITY.md ("The timeouts").
-# A sender holds each row it claims for the lease, renewed just before the row's message:
-# longer than a message can take (the SMTP timeout, 10 s, bounds each of its 4 replies),
-# so no row is taken over while its sender lives; a dead sender's rows wait this long.
+# A sender holds the rows it claims for the lease, renewed when less than a message's bound
+# is left of it: longer than a message can take (the SMTP timeout, 10 s, bounds each of
+# its 4 replies and the write), so no row is taken over while its sender lives; a dead
+# sender's rows wait this long.
 NEWSLETTER_CLAIM_LEASE = env_float("NEWSLETTER_CLAIM_LEASE", 60)  # seconds
 # A sending edition none of whose senders has leased a row or sent a message for this long
 # is taken to have none alive, and beat's sweep starts some. A live sender shows a sign at

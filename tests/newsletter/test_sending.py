@@ -11,6 +11,7 @@ from unittest.mock import patch
 import pytest
 from django.db import connection, transaction
 from django.db.models.functions import Now
+from django.test.utils import CaptureQueriesContext
 
 from newsletter.models import Delivery, Edition
 from newsletter.sending import deliveries_claim, edition_deliver
@@ -407,3 +408,61 @@ def test_a_terminated_database_connection_loses_and_repeats_nothing(start, smtp_
     assert runs[-1].finished
     assert "the database failed" in caplog.text
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)  # 12th marked, not resent
+
+
+def test_a_chunk_slower_than_its_lease_is_renewed_and_never_taken_over(
+    start, smtp_server, settings, caplog
+):
+    settings.NEWSLETTER_CHUNK_SIZE = 20
+    settings.NEWSLETTER_CLAIM_LEASE = 1.5
+    settings.NEWSLETTER_SWEEP_INTERVAL = 0
+    # A message is bounded at 5 × 0.2 s, so the lease is renewed once 0.5 s of it is gone;
+    # the chunk takes 2 s, past the lease the claim took.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": smtp_server.port, "timeout": 0.2},
+        }
+    }
+    smtp_server.sink.delay = 0.1
+    emails = readers(40)
+    edition = start()
+    runs: list = []
+    senders = [threading.Thread(target=_runs_in_thread, args=(edition.pk, runs)) for _ in "ab"]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join(timeout=60)
+
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    assert "was sent after its claim was lost" not in caplog.text
+    assert Edition.objects.get(pk=edition.pk).status == "sent"
+
+
+def test_a_message_costs_one_statement_when_the_lease_covers_the_chunk(
+    start, smtp_server, settings
+):
+    settings.NEWSLETTER_CHUNK_SIZE = 30
+    settings.NEWSLETTER_CLAIM_LEASE = 60.0  # as in production: 60 s against a 10 s timeout
+    emails = readers(30)
+    edition = start()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert edition_deliver(edition_id=edition.pk).finished
+
+    assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "newsletter_delivery"')]
+    marks = [sql for sql in updates if "STATEMENT_TIMESTAMP()" in sql and "sent" in sql]
+    assert len(marks) == 30
+    # Beside them: the claim's lease, putting back what is left (nothing), a claim that
+    # finds nothing; no lease renewed per message.
+    assert len(queries) <= 30 + 15, [q["sql"][:80] for q in queries]
+
+
+def test_commits_wait_for_the_disk_again_once_a_run_is_over(start, smtp_server):
+    readers(3)
+    edition = start()
+    assert edition_deliver(edition_id=edition.pk).finished
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)

@@ -6,11 +6,18 @@ encoded-word in its place reads the same to a parser and to these tests' own
 ``received.message``, so every check here reads ``received.raw``.
 """
 
-import pytest
+import email.policy
+import email.utils
 
-from newsletter.models import Edition
+import pytest
+from django.core.mail import mailers
+from django.utils import timezone
+
+from newsletter.emails import EditionContent, edition_message
+from newsletter.models import Delivery, Edition
 from newsletter.sending import edition_deliver, edition_send_copy, subscriber_send_confirmation
 from newsletter.services import edition_start
+from newsletter.wire import EditionWire
 from tests.factories import ComparisonFactory, EditionFactory, SubscriberFactory, ToolFactory
 from tests.support.wire import header_problems, top_fields
 
@@ -103,3 +110,60 @@ def test_a_subject_that_needs_unicode_is_still_encoded(long_comparison, smtp_ser
     assert header_problems(received.raw) == []
     assert b"Subject: =?utf-8?" in received.raw
     assert received.message["Subject"] == "Ça compare: Claude Code"
+
+
+# Addresses a sender splices into the edition's bytes, and two it builds in full: a quoted
+# apostrophe and a domain that needs IDNA (newsletter/wire.py, _PLAIN_ADDRESS).
+READERS = [
+    "ann@example.com",
+    "Bob.Smith+weekly@Mail.Example.org",
+    f"{'c' * 64}@{'long-subdomain.' * 4}example.com",
+    "dee_o%x@d-1.example.net",
+    "o'neil@example.com",
+    "eve@bücher.example",
+]
+
+
+def without_date(raw: bytes) -> tuple[bytes, bytes]:
+    """The message with its Date line taken out, and that line."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    [date] = [line for line in lines if line.startswith(b"Date: ")]
+    return b"\r\n".join(line for line in lines if line != date) + b"\r\n\r\n" + body, date
+
+
+def test_every_copy_a_run_sends_is_the_message_built_in_full_byte_for_byte(edition, smtp_server):
+    readers = [SubscriberFactory(email=address) for address in READERS]
+    edition_start(edition=edition)
+    started = timezone.now()
+    assert edition_deliver(edition_id=edition.pk).finished
+
+    content = EditionContent.load(Edition.objects.get(pk=edition.pk))
+    rows = {row.subscriber_id: row.pk for row in Delivery.objects.filter(edition=edition)}
+    for reader in readers:
+        [received] = smtp_server.sink.to(received_address(reader.email))
+        built = edition_message(content=content, subscriber=reader, delivery_id=rows[reader.pk])
+        message = built.message(policy=email.policy.SMTP)
+        message.set_boundary(received.message.get_boundary())
+        sent, date = without_date(received.raw)
+        # aiosmtpd hands over the DATA without its final CRLF.
+        assert sent.rstrip(b"\r\n") == without_date(message.as_bytes())[0].rstrip(b"\r\n")
+        when = email.utils.parsedate_to_datetime(date.decode().removeprefix("Date: "))
+        assert abs((when - started).total_seconds()) < 60
+        assert received.message["Date"].datetime.tzinfo is not None
+
+
+def received_address(address: str) -> str:
+    """The envelope address the server saw: the domain IDNA-encoded, as Django sends it."""
+    local, _, domain = address.rpartition("@")
+    return f"{local}@{domain.encode('idna').decode()}"
+
+
+def test_a_copy_is_spliced_only_for_an_address_that_is_its_own_to_line(smtp_server):
+    content = EditionContent.load(EditionFactory())
+    wire = EditionWire.load(content, mailer=mailers.default)
+    assert wire is not None
+    spliced = [wire.copy(reader=SubscriberFactory(email=a), delivery_id=1) for a in READERS]
+    assert [copy is not None for copy in spliced] == [True] * 4 + [False] * 2
+    assert spliced[1].to == "Bob.Smith+weekly@Mail.Example.org"
+    assert b"\r\nTo: Bob.Smith+weekly@Mail.Example.org\r\n" in spliced[1].data

@@ -135,6 +135,34 @@ def test_sending_resumes_soon_after_the_worker_is_killed_and_restarted(
     assert result.duplicates <= SENDERS  # at most the message each sender had in flight
 
 
+def test_a_worker_killed_just_after_recording_a_message_sends_nothing_twice(
+    start_worker, start_beat, worker_env, smtp_server, readers, reviewed_comparison, settings,
+    record_property,
+):  # fmt: skip
+    """The sender commits each "sent" without waiting for the disk flush: killed the moment
+    after, between two messages, it has lost none of those commits, so nothing goes out
+    twice. (Only PostgreSQL crashing could lose them: newsletter/sending.py.)"""
+    settings.NEWSLETTER_SENDERS = 1  # nobody else with a message in flight at the kill
+    env = {**worker_env, "NEWSLETTER_SENDERS": "1"}
+    sink = smtp_server.sink
+    sink.hold_mail_after, sink.stall_for = 60, 30.0  # the 61st waits at its MAIL FROM
+    worker = start_worker(env=env)
+    start_beat(env)
+    edition = start_sending(reviewed_comparison)
+    assert sink.mail_held.wait(60), "sending should have reached the 61st message"
+
+    worker.kill()
+    restarted = time.monotonic()
+    start_worker(env=env)
+
+    wait_for(edition_done(edition), timeout=150, what="the edition to be sent after the kill")
+    result = outcome(sink, readers, fault_ended=restarted)
+    result.report("worker SIGKILLed just after recording its 60th message", record_property)
+    assert result.lost == 0
+    assert result.duplicates == 0
+    assert sink.per_recipient()[readers[59]] == 1  # the last one recorded before the kill
+
+
 def test_sending_resumes_soon_after_redis_is_down_for_90_seconds(
     start_worker, start_beat, worker_env, smtp_server, readers, reviewed_comparison, tmp_path,
     record_property,

@@ -8,7 +8,10 @@ Tests point Django's mailer at it and assert on what actually crossed the wire.
 last one's "250" reaches the client: the one message no SMTP client can know the
 fate of. ``delay`` slows every reply down; ``stall_after`` holds the reply to that
 message for ``stall_for`` seconds and sets ``stalled``, so a test can kill the
-sender while exactly that message is in flight. ``drop_every`` cuts the connection in the
+sender while exactly that message is in flight; ``hold_mail_after`` holds the reply to the
+MAIL FROM that follows that many messages and sets ``mail_held``, so a test can kill the
+sender between two messages, with the last one's "250" received and nothing in flight.
+``drop_every`` cuts the connection in the
 middle of every Nth message, before the server answers it: that one is not kept (a flaky
 server). ``down()`` and ``up()`` stop the server and start it again on its port. Each
 message received carries the moment it arrived (``at``, ``time.monotonic()``), for tests
@@ -68,7 +71,18 @@ class SMTPSink:
     stall_after: int | None = None  # hold the answer to this message ...
     stall_for: float = 5.0  # ... this long
     stalled: threading.Event = field(default_factory=threading.Event)  # ... and say so
+    hold_mail_after: int | None = None  # hold the next MAIL FROM after this many messages
+    mail_held: threading.Event = field(default_factory=threading.Event)  # ... and say so
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.hold_mail_after is not None and len(self.received) >= self.hold_mail_after:
+            self.hold_mail_after = None  # once
+            self.mail_held.set()
+            await asyncio.sleep(self.stall_for)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if refusal := self.refuse_all or self.fail_for.get(address):
