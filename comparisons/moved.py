@@ -55,6 +55,24 @@ class Moved:
         ]
         return sorted(every, key=lambda line: line.at, reverse=True)
 
+    def headlines(self, limit: int) -> tuple[list[Line], int]:
+        """At most ``limit`` lines, those that matter most first (calls, then picks, prices,
+        reviews, what is new; newest first within each), and how many were left out: an
+        email cannot list a week in which thousands of things moved."""
+        ranked = [
+            line
+            for kind in (
+                self.verdicts,
+                self.picks,
+                self.prices,
+                self.reviews,
+                self.new_comparisons,
+                self.new_tools,
+            )
+            for line in sorted(kind, key=lambda line: line.at, reverse=True)
+        ]
+        return ranked[:limit], max(0, len(ranked) - limit)
+
     def __bool__(self) -> bool:
         return bool(self.lines)
 

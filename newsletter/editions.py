@@ -106,7 +106,7 @@ def edition_begin(*, edition: Edition, recipients: int | None = None) -> Edition
             raise EditionStateError("Only a draft edition can be sent.")
         comparisons = edition.comparisons.published().with_tools().newest_first()
         now = timezone.now()
-        moved = moved_lines(week_moved(end=now).lines)
+        moved = moved_lines(week_moved(end=now))
         edition.snapshot = snapshot_dump(edition_items(comparisons), taken_at=now, moved=moved)
         subscribers = Subscriber.objects.active().order_by("pk").values_list("pk", flat=True)
         for batch in batched(subscribers.iterator(chunk_size=2000), 2000):

@@ -63,7 +63,7 @@ def edition_moved(edition: Edition) -> list[MovedLine]:
     """The edition's "What moved this week": as sent, or, for a draft, as it stands."""
     if edition.snapshot is not None:
         return snapshot_moved(edition.snapshot)
-    return moved_lines(week_moved().lines)
+    return moved_lines(week_moved())
 
 
 # Stands in for each reader's unsubscribe link in the edition rendered once for everyone.

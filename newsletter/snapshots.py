@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.urls import reverse
 
 from comparisons.models import pair_slug
@@ -116,12 +117,18 @@ class MovedLine:
         return links.absolute(self.path)
 
 
-def moved_lines(lines: Iterable) -> list[MovedLine]:
-    """comparisons.moved's lines as the edition keeps them."""
-    return [
+def moved_lines(moved, limit: int | None = None) -> list[MovedLine]:
+    """comparisons.moved's week as the edition keeps it: at most ``limit`` lines (the
+    setting NEWSLETTER_MOVED_LINES), the rest told in a last line linking to them all."""
+    lines, more = moved.headlines(limit or settings.NEWSLETTER_MOVED_LINES)
+    kept = [
         MovedLine(line.text, line.path, line.correction, line.tool_id, line.comparison_id)
         for line in lines
     ]
+    if more:
+        text = f"And {more:,} more {'change' if more == 1 else 'changes'} this week"
+        kept.append(MovedLine(text, reverse("comparisons:moved")))
+    return kept
 
 
 def snapshot_dump(

@@ -386,6 +386,8 @@ CELERY_BEAT_SCHEDULE["recount-verdicts"] = {
 }
 
 # --- Newsletter ---
+# Lines of "What moved this week" an edition lists; a last line links to the rest.
+NEWSLETTER_MOVED_LINES = env_int("NEWSLETTER_MOVED_LINES", 15)
 # The weekly edition is composed by Celery beat on NEWSLETTER_WEEKDAY at NEWSLETTER_HOUR:00
 # UTC (Celery's clock is UTC), then sent in chunks by any number of workers. The sending
 # knobs are environment variables too so that tests can run a real worker fast.

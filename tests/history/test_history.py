@@ -225,6 +225,27 @@ def test_the_weekly_edition_carries_what_moved_and_keeps_it_as_sent(
     assert "What moved this week" in page and "Beta · Entry price: Free → Paid" in page
 
 
+def test_an_edition_lists_what_moved_most_and_links_to_the_rest(reviewed, smtp_server, settings):
+    """A week in which many things moved: the calls first, then a line to the whole list."""
+    from newsletter.editions import edition_begin
+    from newsletter.sending import edition_send_copy
+
+    settings.NEWSLETTER_MOVED_LINES = 2
+    _, beta = reviewed
+    for index in range(4):
+        ToolFactory(name=f"Newcomer {index}")
+    Tool.objects.filter(pk=beta.pk).update(pricing_entry="paid")
+    edition = edition_begin(edition=EditionFactory())
+    edition_send_copy(edition_id=edition.pk, email="reader@example.com")
+    [message] = smtp_server.sink.received
+    section = message.text.split("== What moved this week ==", 1)[1]
+    lines = [line for line in section.splitlines() if line.startswith("- ")]
+    assert "Panel call:" in lines[0]  # a flipped call before a price or a newcomer
+    assert not any("Newcomer" in line for line in lines)
+    assert len(lines) == 3 and re.fullmatch(r"- And \d+ more changes this week", lines[2])
+    assert "/moved/" in section
+
+
 def test_a_tool_page_draws_its_ship_rates_over_time(client, reviewed):
     alpha, _ = reviewed
     today = timezone.localdate()
