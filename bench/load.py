@@ -116,6 +116,7 @@ def nginx_static(page_path: str, body: bytes):
     from server import free_port
 
     with tempfile.TemporaryDirectory() as workdir:
+        os.chmod(workdir, 0o755)  # started as root, nginx's workers read it as nobody
         port = free_port()
         target = Path(workdir, "www", page_path.strip("/"), "index.html")
         target.parent.mkdir(parents=True)

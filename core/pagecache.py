@@ -41,8 +41,10 @@ reader's own parts filled in included, is sent as private.
 """
 
 import hashlib
+import pickle
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -60,7 +62,7 @@ Depends = Callable[..., list[str]]
 
 # Moves whenever what an entry holds changes shape, so that a deploy never reads the entries
 # an older release wrote: they are simply not found, and age out.
-ENTRY_FORMAT = 3
+ENTRY_FORMAT = 4
 
 
 def versions_key(name: str) -> str:
@@ -167,9 +169,7 @@ def _page_key(request: HttpRequest, query: QueryDict) -> str:
     return f"page:{ENTRY_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _lookup(
-    request: HttpRequest, page_key: str, names: list[str]
-) -> tuple[str, tuple[str, Shell] | None]:
+def _lookup(request: HttpRequest, page_key: str, names: list[str]) -> tuple[str, "_Entry | None"]:
     """The versions the page depends on now, and the cached page if it was rendered at them.
 
     One round trip: the version numbers and the page come back in one MGET, and the page
@@ -186,7 +186,7 @@ def _lookup(
     versions = ",".join(str(found.get(key, 0)) for key in keys)
     entry = found.get(page_key)
     if entry is not None and entry[0] == versions:
-        return versions, entry[1:]
+        return versions, entry[1]
     return versions, None
 
 
@@ -194,8 +194,23 @@ def _for_reader(request: HttpRequest, shell: Shell) -> str:
     return shell.plain if ownparts.is_plain_reader(request) else shell.for_reader(request)
 
 
-def _serve(request: HttpRequest, content_type: str, shell: Shell) -> HttpResponse:
-    return HttpResponse(_for_reader(request, shell), content_type=content_type)
+@dataclass(frozen=True)
+class _Entry:
+    """A kept page: the plain page as the bytes sent, so that a signed-out reader's hit is
+    served as it is, and the shell pickled apart, unpickled only for a reader with parts of
+    their own to fill in."""
+
+    content_type: str
+    plain: bytes
+    shell: bytes
+    rendered_at: float
+    etag: str
+
+    def served(self, request: HttpRequest) -> HttpResponse:
+        if ownparts.is_plain_reader(request):
+            return HttpResponse(self.plain, content_type=self.content_type)
+        shell = pickle.loads(self.shell)
+        return HttpResponse(shell.for_reader(request), content_type=self.content_type)
 
 
 def cached_for_readers(
@@ -226,10 +241,9 @@ def cached_for_readers(
             key = _page_key(request, known)
             versions, hit = _lookup(request, key, names)
             if hit is not None:
-                content_type, shell, rendered_at, etag = hit
-                response = _serve(request, content_type, shell)
+                response = hit.served(request)
                 response["X-Page-Cache"] = "hit"
-                return _answer(request, response, names, rendered_at, etag)
+                return _answer(request, response, names, hit.rendered_at, hit.etag)
             down = not answering(cache)  # nothing to keep the page in: just render it
             with ownparts.as_nobody(request) as parts:
                 response = view(request, *args, **kwargs)
@@ -243,8 +257,14 @@ def cached_for_readers(
             if response.status_code != 200:
                 return httpcache.private(response)
             rendered_at, etag = time.time(), httpcache.validator(shell.plain)
-            entry = (versions, response["Content-Type"], shell, rendered_at, etag)
-            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            entry = _Entry(
+                response["Content-Type"],
+                shell.plain.encode(response.charset),
+                pickle.dumps(shell, protocol=pickle.HIGHEST_PROTOCOL),
+                rendered_at,
+                etag,
+            )
+            cache.set(key, (versions, entry), timeout=settings.PAGE_CACHE_SECONDS)
             if not answering(cache):
                 response["X-Page-Cache"] = "bypass"
                 return httpcache.private(response)

@@ -146,5 +146,8 @@ def test_a_vote_costs_the_member_the_locked_tool_and_one_write(client, panel):
         assert response.status_code == 200
         statements = [query["sql"].split()[0] for query in queries]
         statements = [word for word in statements if word not in ("SAVEPOINT", "RELEASE")]
-        assert statements == ["SELECT", "SELECT", "WITH"], [q["sql"][:80] for q in queries]
+        # the last: one round trip, the transaction's durability then the write (vote_cast)
+        assert statements == ["SELECT", "SELECT", "SET"], [q["sql"][:80] for q in queries]
+        write = next(query["sql"] for query in queries if query["sql"].startswith("SET"))
+        assert "synchronous_commit = off" in write and "WITH args" in write
         assert any("FOR UPDATE" in query["sql"] for query in queries)
