@@ -11,6 +11,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
+from core import ownparts
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
@@ -36,9 +38,11 @@ def page_path(request: HtmxHttpRequest) -> str:
 
     django-htmx parses the HX-Current-URL header as it is sent, so one that is no URL
     (``http://[::1``) raised ValueError in the template; it counts as naming no page.
+    A page rendered as a shell, for everyone, is the page its address names.
     """
     htmx = getattr(request, "htmx", None)
-    if htmx is not None:
+    # A shell is everyone's (core/ownparts.py): not the page its first reader was on.
+    if htmx is not None and not ownparts.rendering_shell(request):
         try:
             if current := htmx.current_url_abs_path:
                 return current

@@ -94,6 +94,12 @@ def own_key(member_pk: int) -> str:
     return f"own:{member_pk}"
 
 
+def own_version(content: object, member: object) -> str:
+    """The version a member's remembered state is kept at: their own version, and the
+    content's, which moves after a cache outage that may have lost their version's moves."""
+    return f"{content}.{member}"
+
+
 @dataclass
 class Remembered:
     """What pagecache found for this member with the page: their state's version now, and
@@ -104,8 +110,10 @@ class Remembered:
     entry: tuple[str, dict] | None
 
     def states(self) -> dict:
-        if self.entry is not None and self.entry[0] == self.version:
-            return self.entry[1]
+        # Kept by a release that remembered other things: loaded again, not misread.
+        entry = self.entry
+        if entry is not None and entry[0] == self.version and entry[1].keys() == _loaders.keys():
+            return entry[1]
         from django.core.cache import cache  # read before the load, so a change wins
 
         states = {name: load(self.member_pk) for name, load in _loaders.items()}

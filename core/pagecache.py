@@ -181,7 +181,7 @@ def _lookup(request: HttpRequest, page_key: str, names: list[str]) -> tuple[str,
     own = [versions_key(member_own(member)), ownparts.own_key(member)] if member else []
     found = cache.get_many([*keys, page_key, *own])
     if member:
-        version = str(found.get(own[0], 0))
+        version = ownparts.own_version(found.get(keys[0], 0), found.get(own[0], 0))
         request.own_remembered = ownparts.Remembered(member, version, found.get(own[1]))
     versions = ",".join(str(found.get(key, 0)) for key in keys)
     entry = found.get(page_key)

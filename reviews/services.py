@@ -223,5 +223,8 @@ def community_recount(*, tool_ids: Iterable[int] | None = None) -> int:
 
 @transaction.atomic
 def votes_delete(*, votes: QuerySet[Vote]) -> int:
-    """Remove votes (an editor's answer to abuse) and recount the tools they were on."""
+    """Remove votes (an editor's answer to abuse) and recount the tools they were on. The
+    voters' own pages stop showing the votes pressed (core/ownparts.py)."""
+    members = set(votes.values_list("member_id", flat=True))
+    pagecache.bump(*(pagecache.member_own(pk) for pk in members))
     return _delete_recounting(votes, community_recount)

@@ -34,7 +34,10 @@ def tool_list(request: HtmxHttpRequest) -> HttpResponse:
         return moved
     if catalogue.errors:  # shown and ignored, but no link on the site asks for them
         uncacheable(request)
-    template = "tools/tool_list.html#results" if request.htmx else "tools/tool_list.html"
+    # A history restore asks for the whole page, whatever else it says (core/pagecache.py
+    # keeps it as the page): the results alone would be kept as the page for everyone.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "tools/tool_list.html#results" if fragment else "tools/tool_list.html"
     context = {"filter": catalogue, "form": catalogue.form, **paginate(request, catalogue.qs)}
     return render(request, template, context)
 

@@ -211,3 +211,36 @@ def test_a_members_remembered_own_state_follows_each_change_at_once(pair, member
     signed_in.post(f"/tools/{other.slug}/vote/", {"value": "ship"}, headers=HTMX)
     signed_in.post(f"/tools/{slug}/bookmark/", {"saved": "0"}, headers=HTMX)
     assert f'id="bookmark-{slug}-button" aria-pressed="false"' in page()
+
+
+def test_a_history_restore_is_kept_as_the_whole_page_never_as_its_fragment(member):
+    """htmx's history restore sends HX-Request too: the catalogue answers it with the whole
+    page, which is what the cache keeps it as, for everyone."""
+    ToolFactory(name="Ollama")
+    signed_in = Client()
+    signed_in.force_login(member)
+    restore = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    assert "<html" in signed_in.get("/tools/?q=olla", headers=restore).content.decode()
+    response = Client().get("/tools/?q=olla")
+    assert state(response) == "hit" and "<html" in response.content.decode()
+
+
+def test_a_current_url_that_is_no_url_does_not_break_a_shell(pair):
+    """django-htmx reads HX-Current-URL on any request; a shell never uses it."""
+    headers = {"HX-Current-URL": "http://[::1"}
+    response = Client().get(pair.tool_a.get_absolute_url(), headers=headers)
+    assert response.status_code == 200 and state(response) == "miss"
+
+
+def test_a_vote_an_editor_removes_stops_showing_pressed_to_its_member(pair, member):
+    from reviews.models import Vote
+    from reviews.services import votes_delete
+
+    signed_in = Client()
+    signed_in.force_login(member)
+    signed_in.post(f"/tools/{pair.tool_a.slug}/vote/", {"value": "ship"}, headers=HTMX)
+    url = pair.get_absolute_url()
+    pressed = f'id="vote-{pair.tool_a.slug}-ship" name="value" value="clear" aria-pressed="true"'
+    assert pressed in signed_in.get(url).content.decode()
+    votes_delete(votes=Vote.objects.filter(member=member))
+    assert pressed not in signed_in.get(url).content.decode()
