@@ -151,7 +151,17 @@ def signed_in_post(base: str, path: str, session: str, data: str) -> Answer:
     return fetch(base, path, method="POST", headers=headers, body=data)
 
 
-def test_a_members_vote_is_visible_through_varnish_at_once(stack):
+def within_a_second(base: str, path: str, shows) -> "Answer":
+    """The page through Varnish once ``shows(answer)``: purges go from the site's purging
+    thread, so a change shows within a second of its commit, not before the request ends."""
+    deadline = time.monotonic() + 1
+    while not shows(answer := fetch(base, path)):
+        assert time.monotonic() < deadline, f"{path} still the old copy after a second"
+        time.sleep(0.02)
+    return answer
+
+
+def test_a_members_vote_is_visible_through_varnish_within_a_second(stack):
     _, cache = stack
     tool = Tool.objects.get(slug=SLUG)
     before = fetch(cache.base, PAGE).votes(SLUG)
@@ -160,16 +170,15 @@ def test_a_members_vote_is_visible_through_varnish_at_once(stack):
         cache.base, f"/tools/{SLUG}/vote/", session_of(UserFactory()), "value=ship"
     )
     assert voted.status == 200, voted.body[:500]
-    started = time.monotonic()
-    after = fetch(cache.base, PAGE)
-    assert time.monotonic() - started < 1
     tool.refresh_from_db()
     votes = tool.community_ships + tool.community_skips
-    assert after.votes(SLUG) == f"ship · {votes} vote{'s' if votes > 1 else ''}" != before
+    now = f"ship · {votes} vote{'s' if votes > 1 else ''}"
+    after = within_a_second(cache.base, PAGE, lambda answer: answer.votes(SLUG) == now)
+    assert now != before
     assert not after.from_varnish  # purged by the vote, fetched again
 
 
-def test_an_editors_changes_are_visible_through_varnish_at_once(stack):
+def test_an_editors_changes_are_visible_through_varnish_within_a_second(stack):
     _, cache = stack
     tool_page, search = f"/tools/{SLUG}/", "/tools/?q=brand"
     fetch(cache.base, tool_page), fetch(cache.base, search)
@@ -178,15 +187,15 @@ def test_an_editors_changes_are_visible_through_varnish_at_once(stack):
     review = Tool.objects.get(slug=SLUG).reviews.order_by("pk").first()
     review.score = 13
     review_save(review=review)
-    changed = fetch(cache.base, tool_page)
-    assert not changed.from_varnish and "13/100" in changed.body
+    changed = within_a_second(cache.base, tool_page, lambda answer: "13/100" in answer.body)
+    assert not changed.from_varnish
 
     # Through the admin: publishing a draft puts it in the catalogue.
     draft = ToolFactory(name="Brand New Tool", draft=True)
     editor = Client()
     editor.force_login(UserFactory(is_staff=True, is_superuser=True))
     editor.post("/admin/tools/tool/", {"action": "publish", "_selected_action": [draft.pk]})
-    assert "Brand New Tool" in fetch(cache.base, search).body
+    within_a_second(cache.base, search, lambda answer: "Brand New Tool" in answer.body)
 
 
 def test_a_reader_who_has_the_page_gets_a_304_from_varnish_and_from_django(stack):
