@@ -56,8 +56,8 @@ def test_made_up_query_strings_are_never_kept_and_the_rest_stay_within_the_bound
     # Searches are pages the catalogue links to, each its own: kept, up to the bound.
     for n in range(SEARCHES):
         assert client.get(f"/tools/?q=model+{n}").status_code == 200
-        if n % 10 == 0:
-            client.get("/")  # a page readers keep asking for
+        if n % 5 == 0:  # a page readers keep asking for (Redis's LRU is approximate: a
+            client.get("/")  # page asked for every tenth search was at times evicted)
     memory, stats = cache_redis.info("memory"), cache_redis.info("stats")
     kept = len(cache.keys("page:*"))
     print(
