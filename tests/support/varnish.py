@@ -6,17 +6,14 @@ a request sent there says which address it comes from, so a test can send a purg
 from outside the purgers' network.
 """
 
-import contextlib
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
+from tests.support.processes import stop_group, wait_until_answering
 from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,22 +89,13 @@ class Varnish:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{self.base}/ping", timeout=2).read()
-                return self
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.__exit__()
-                raise AssertionError(f"varnishd did not start:\n{self.log()[-3000:]}")
-            time.sleep(0.1)
+        wait_until_answering(
+            f"{self.base}/ping",
+            self.process,
+            seconds=30,
+            failed=lambda: f"varnishd did not start:\n{self.log()[-3000:]}",
+        )
+        return self
 
     def __exit__(self, *exc) -> None:
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_group(self.process)
