@@ -14,10 +14,14 @@ from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.template.loader import render_to_string
 from django.utils.http import parse_header_parameters
 
+from core import errors
+
 # What content_type_checked found in the Content-Type header (WSGI environ keys).
 UNPARSEABLE_CONTENT_TYPE = "verdicts.unparseable_content_type"
 DECLARED_CHARSET = "verdicts.declared_charset"
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+refusals = logging.getLogger("django.request")
 
 
 def content_type_checked(application: Callable) -> Callable:
@@ -69,16 +73,26 @@ def refuse_unreadable_requests(get_response: Callable[[HttpRequest], HttpRespons
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if UNPARSEABLE_CONTENT_TYPE in request.META:
-            raise BadRequest("Unparseable Content-Type header")
-        declared = request.META.get(DECLARED_CHARSET) or request.content_params.get("charset")
-        if declared and is_form_post(request) and not is_utf8(declared):
-            raise BadRequest(f"A form in {declared}, not UTF-8")
-        if body_cut_short(request):
-            raise BadRequest("The body is shorter than its Content-Length")
+        if reason := unreadable(request):
+            # The client's fault, and one it often made by hanging up: one line in the
+            # log, where Django's handler for a raised BadRequest prints a traceback.
+            refusals.warning("Bad request (%s): %s", reason, request.path)
+            return errors.bad_request(request, BadRequest(reason))
         return get_response(request)
 
     return middleware
+
+
+def unreadable(request: HttpRequest) -> str | None:
+    """Why the request's form cannot be read as it says, or None."""
+    if UNPARSEABLE_CONTENT_TYPE in request.META:
+        return "unparseable Content-Type header"
+    declared = request.META.get(DECLARED_CHARSET) or request.content_params.get("charset")
+    if declared and is_form_post(request) and not is_utf8(declared):
+        return f"a form in {declared}, not UTF-8"
+    if body_cut_short(request):
+        return "the body is shorter than its Content-Length"
+    return None
 
 
 def is_utf8(charset: str) -> bool:

@@ -27,7 +27,7 @@ reads, an address with any other (or with one of them twice) is redirected to th
 without, and the key is made from those parameters alone, whatever their order or
 encoding. A view that meets values it does not accept (an unknown sort, a page number
 past the end) calls ``uncacheable``: the answer is rendered for that request and not kept.
-The cache's Redis is bounded on its own (``maxmemory`` with ``volatile-lru``, apart from
+The cache's Redis is bounded on its own (``maxmemory`` with ``volatile-lfu``, apart from
 the broker's, README and SECURITY.md): version numbers have no expiry, so they are
 never evicted and a page is never matched to versions that started again.
 

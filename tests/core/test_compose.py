@@ -39,7 +39,7 @@ def test_the_cache_is_bounded_on_a_redis_of_its_own_and_the_broker_never_evicts(
     assert _redis_options(SERVICES["redis"])["--maxmemory-policy"] == "noeviction"
     cache = _redis_options(SERVICES["cache"])
     assert cache["--maxmemory"].endswith("mb")
-    assert cache["--maxmemory-policy"] == "volatile-lru"  # page-cache versions have no expiry
+    assert cache["--maxmemory-policy"] == "volatile-lfu"  # page-cache versions have no expiry
     env = COMPOSE["x-app"]["environment"]
     assert env["REDIS_URL"].startswith("redis://redis:")
     assert env["CACHE_REDIS_URL"].startswith("redis://cache:")
