@@ -1,7 +1,7 @@
 """Tools side by side: the data behind a comparison page's scorecard and pick."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import F
 from django.http import Http404
@@ -9,7 +9,8 @@ from django.http import Http404
 from comparisons.models import Comparison, pair_slug
 from core.bidi import isolate
 from core.charts import Chart, persona_scores_chart
-from core.scoring import Candidate, Pick, leader, pick
+from core.scoring import Candidate, Pick, PickChange, SeatCall, leader, pick, pick_changes
+from reviews.models import Call
 from reviews.scorecard import ScorecardRow, scorecard
 from tools.models import Tool, ToolQuerySet
 
@@ -43,6 +44,21 @@ class SideBySide:
             "score": leader([c.panel.mean_score for c in self.candidates]),
             "community": leader([c.community.ship_pct for c in self.candidates]),
         }
+
+    @property
+    def changes(self) -> list[PickChange]:
+        """What would change the pick: for each other tool, the smallest change of each kind
+        that would make it the pick (core.scoring.pick_changes)."""
+        seats = [
+            [
+                SeatCall(isolate(row.persona.name), review.score, ships=review.call == Call.SHIP)
+                for row in self.rows
+                if (review := row.reviews[column]) is not None
+            ]
+            for column in range(len(self.tools))
+        ]
+        named = [replace(c, name=isolate(c.name)) for c in self.candidates]
+        return pick_changes(named, seats)
 
     @property
     def winner(self) -> Tool | None:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
     path("moved/", views.moved, name="moved"),
     path("corrections/", views.corrections, name="corrections"),
+    path("methodology/", views.methodology, name="methodology"),
     path("feeds/comparisons/", feeds.ComparisonFeed(), name="feed"),
     path("feeds/moved/", feeds.MovedFeed(), name="moved-feed"),
     path(

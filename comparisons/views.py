@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from comparisons import share, structured_data
 from comparisons.forms import CompareForm, Picker, PickForm, Slot, slot_label
 from comparisons.history import pair_history
+from comparisons.methodology import methodology as the_methodology
 from comparisons.models import Comparison, pair_slug
 from comparisons.moved import week_moved
 from comparisons.sidebyside import pair_resolve, side_by_side, slug_splits
@@ -240,6 +241,13 @@ def tool_share_image(request: HttpRequest, slug: str) -> HttpResponse:
 def moved(request: HttpRequest) -> HttpResponse:
     """What moved this week: a vote can flip a call or a pick, so it depends on votes."""
     return render(request, "comparisons/moved.html", {"moved": week_moved()})
+
+
+@require_safe
+@cached_for_readers(depends=on_votes)
+def methodology(request: HttpRequest) -> HttpResponse:
+    """Every rule with its numbers, each worked through on a live tool: votes move them."""
+    return render(request, "comparisons/methodology.html", {"m": the_methodology()})
 
 
 @require_safe

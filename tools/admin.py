@@ -81,7 +81,7 @@ class ToolAdmin(Desk, ThroughServices, admin.ModelAdmin):
     fieldsets = [
         (
             "What readers see",
-            {"fields": ["name", "tagline", "description", "category", "vendor"]},
+            {"fields": ["name", "tagline", "description", "category", "vendor", "relationship"]},
         ),
         (
             "Pricing and licence",

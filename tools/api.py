@@ -53,6 +53,10 @@ class ToolOut(Schema):
     pricing_detail: str
     license: str
     website: str
+    relationship: str = Field(
+        description="Anything Verdicts has with the tool's makers, as its page states it, "
+        "or “None”."
+    )
     published_at: datetime | None
     url: str
     panel: PanelOut

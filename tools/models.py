@@ -28,6 +28,8 @@ from core.text import CleanText
 from tools.rates import percent_sql, stored, wilson_lower_bound_sql
 
 WEBSITE_IS_HTTP = "A website is an http or https address."
+# What a tool's page says when Verdicts has nothing to do with its makers.
+NO_RELATIONSHIP = "None"
 # What a slug may hold, as the URL patterns' <slug:…> reads it. The database keeps to it
 # too: a row with any other character (written by hand) has no address, and every page,
 # feed or sitemap that links it would fail.
@@ -392,6 +394,14 @@ class Tool(Publishable, CleanText, models.Model):
     )
     license = models.CharField(
         max_length=120, blank=True, help_text="Such as “MIT”, “Apache 2.0” or “Proprietary”."
+    )
+    relationship = models.CharField(
+        "our relationship with the vendor",
+        max_length=300,
+        default=NO_RELATIONSHIP,
+        db_default=NO_RELATIONSHIP,
+        help_text="Shown on the tool's page as it is written here: anything Verdicts has with "
+        "its makers (sponsorship, affiliate links, investment, a job), or “None”.",
     )
     # Only web addresses: a javascript: or data: URL here would become a live link.
     website = models.URLField(

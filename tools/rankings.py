@@ -2,22 +2,33 @@
 empty list says, so no list tops itself with a half-heard verdict or hides why it is short."""
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from core.scoring import community_verdict
+from core.scoring import community_verdict, confidence_level, rank_labels, shared_ranks
 from tools.models import Category, Tool, ToolQuerySet
 
-PANEL_RULE = "Only tools every seat on the panel has reviewed."
+PANEL_RULE = "Only tools every seat on the panel has reviewed; equal figures share a rank."
 PANEL_EMPTY = "No tool has a review from every seat on the panel yet"
+
+
+def community_rule(needed: int) -> str:
+    level = round(100 * confidence_level())
+    return (
+        f"Only tools with at least {needed} community votes, ranked by how sure the votes "
+        f"make us: tools whose {level}% intervals overlap share a rank."
+    )
 
 
 @dataclass(frozen=True)
 class Ranking:
+    """Tools in order, each with its rank as the page shows it ("3", or "=3" when shared)."""
+
     tools: list[Tool]
     rule: str
     empty: str
+    ranks: list[str] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Tool]:
         return iter(self.tools)
@@ -25,10 +36,19 @@ class Ranking:
     def __len__(self) -> int:
         return len(self.tools)
 
+    @property
+    def ranked(self) -> list[tuple[str, Tool]]:
+        return list(zip(self.ranks, self.tools, strict=True))
+
     @classmethod
     def of_panel(cls, tools: Iterable[Tool]) -> "Ranking":
-        """``tools`` from ``ToolQuerySet.top_by_panel``."""
-        return cls(tools=list(tools), rule=PANEL_RULE, empty=PANEL_EMPTY)
+        """``tools`` from ``ToolQuerySet.top_by_panel``: tools level on the panel's ship % and
+        mean score share a rank (the community's figure, which only breaks the tie in the
+        order, is not the panel's)."""
+        tools = list(tools)
+        figures = [(tool.panel.ship_pct, tool.panel.mean_score) for tool in tools]
+        ranks = [1 + sum(1 for other in figures if other > mine) for mine in figures]
+        return cls(tools=tools, rule=PANEL_RULE, empty=PANEL_EMPTY, ranks=rank_labels(ranks))
 
     @classmethod
     def of_community(cls, rows: Iterable[Tool]) -> "Ranking":
@@ -43,10 +63,15 @@ class Ranking:
             if nearest
             else community_verdict(ships=0, skips=0, min_votes=settings.RANKING_MIN_VOTES)
         )
+        ranks = shared_ranks([tool.community.interval for tool in ranked])
+        # Best lower bound first, as the rows come; a tool whose wide interval lets it share
+        # a better rank moves up to its fellows, so the ranks read in order down the list.
+        order = sorted(range(len(ranked)), key=lambda at: ranks[at])
         return cls(
-            tools=ranked,
-            rule=f"Only tools with at least {verdict.needed} community votes.",
+            tools=[ranked[at] for at in order],
+            rule=community_rule(verdict.needed),
             empty=verdict.standing,
+            ranks=rank_labels([ranks[at] for at in order]),
         )
 
 

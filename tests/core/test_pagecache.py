@@ -41,7 +41,7 @@ def test_a_vote_invalidates_the_pages_that_show_that_tool(client, pair, member):
     vote_cast(member=member, tool=pair.tool_a, value="ship")
     response = client.get(url)
     assert state(response) == "miss"
-    assert "100% ship · 1 vote" in response.content.decode()
+    assert "100% ship · Preliminary (1 of 10 votes)" in response.content.decode()
     assert state(client.get(other.get_absolute_url())) == "hit"  # it shows nothing that changed
 
 

@@ -120,8 +120,15 @@ def test_community_standing_at_the_edges_of_the_minimum(min_votes, offset, ship_
         assert verdict.standing == f"Not enough votes yet ({needed} needed)"
     else:
         assert verdict.standing is None
-    # The figures read the same whether or not the tool ranks.
-    assert verdict.summary == community_verdict(ships=ships, skips=votes - ships).summary
+    # Below the minimum the figure is marked preliminary, with how far it is from counting.
+    plain = community_verdict(ships=ships, skips=votes - ships)
+    assert verdict.preliminary is (0 < votes < needed)
+    if verdict.preliminary:
+        assert verdict.summary == (
+            f"{plain.ship_pct}% ship · Preliminary ({votes} of {needed} votes)"
+        )
+    else:
+        assert verdict.summary == plain.summary
 
 
 @pytest.mark.parametrize(

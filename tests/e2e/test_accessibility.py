@@ -122,7 +122,8 @@ def test_a_members_vote_is_announced_and_the_page_stays_clean(themed_page: Page,
     ship.click()
     expect(ship).to_have_attribute("aria-pressed", "true")
     expect(themed_page.locator("#announcer")).to_have_text(
-        "You'd ship SmolVLM2 Turbo. Thanks for voting. Community: 100% ship · 1 vote."
+        "You'd ship SmolVLM2 Turbo. Thanks for voting. "
+        "Community: 100% ship · Preliminary (1 of 10 votes)."
     )
     assert_clean(themed_page, axe_source)
 

@@ -81,7 +81,9 @@ def test_deleting_an_account_signs_out_everywhere_and_moves_the_counts(
     elsewhere = other.new_page()
     sign_in(elsewhere, member)
     sign_in(page, member, tool.get_absolute_url())
-    expect(page.locator("#community-figure-alpha-model")).to_have_text("50% ship · 2 votes")
+    expect(page.locator("#community-figure-alpha-model")).to_have_text(
+        "50% ship · Preliminary (2 of 10 votes)"
+    )
 
     page.locator(".account-menu summary").click()
     page.locator(".account-menu").get_by_role("link", name="Your account").click()
@@ -100,7 +102,9 @@ def test_deleting_an_account_signs_out_everywhere_and_moves_the_counts(
     expect(elsewhere.get_by_role("link", name="Sign in")).to_be_visible()
     expect(elsewhere.locator(".account-menu")).to_have_count(0)
     page.goto(tool.get_absolute_url())
-    expect(page.locator("#community-figure-alpha-model")).to_have_text("0% ship · 1 vote")
+    expect(page.locator("#community-figure-alpha-model")).to_have_text(
+        "0% ship · Preliminary (1 of 10 votes)"
+    )
     other.close()
 
 

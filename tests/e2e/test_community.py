@@ -9,6 +9,10 @@ from playwright.sync_api import Page, expect
 from tests.factories import PASSWORD, ComparisonFactory, ToolFactory, UserFactory, VoteFactory
 
 EMAIL = "new-member@example.com"
+# A lone vote, and what would change the call it makes (as patterns for to_have_text).
+PRELIMINARY_ONE = re.escape("Preliminary (1 of 10 votes)")
+SHIP_FIRM = re.escape("2 more skip votes would make the community call Skip; 1 would split it.")
+SKIP_FIRM = re.escape("2 more ship votes would make the community call Ship; 1 would split it.")
 
 
 @pytest.fixture
@@ -60,16 +64,17 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     expect(ship).to_have_attribute("aria-pressed", "false")
     ship.click()
     expect(ship).to_have_attribute("aria-pressed", "true")
-    expect(figure).to_have_text("100% ship · 1 vote")
-    expect(row).to_have_text("100% ship · 1 vote ▲Better")  # ahead of Beta's 0%, and marked
+    expect(figure).to_have_text("100% ship · Preliminary (1 of 10 votes)")
+    # Ahead of Beta's 0%, and marked; under it, what would change the call.
+    expect(row).to_have_text(re.compile(rf"^\s*100% ship · {PRELIMINARY_ONE} ▲Better\s*{SHIP_FIRM}\s*$"))
     expect(pick).to_contain_text("Ship with Alpha Model.")
     expect(ship).to_be_focused()  # the swap keeps the keyboard where it was
 
     skip.click()
     expect(skip).to_have_attribute("aria-pressed", "true")
     expect(ship).to_have_attribute("aria-pressed", "false")
-    expect(figure).to_have_text("0% ship · 1 vote")
-    expect(row).to_have_text("0% ship · 1 vote")
+    expect(figure).to_have_text("0% ship · Preliminary (1 of 10 votes)")
+    expect(row).to_have_text(re.compile(rf"^\s*0% ship · {PRELIMINARY_ONE}\s*{SKIP_FIRM}\s*$"))
     expect(pick).to_contain_text("Too close to call: level on community ship rate.")
 
     bookmark = card.get_by_role("button", name="Bookmark Alpha Model")
@@ -82,14 +87,16 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     expect(page.get_by_role("heading", name="Tools you saved")).to_be_visible()
     expect(page.locator("#tool-alpha-model")).to_be_visible()
     expect(page.locator("#tool-beta-model")).to_have_count(0)
-    expect(page.locator("#community-figure-alpha-model")).to_have_text("0% ship · 1 vote")
+    expect(page.locator("#community-figure-alpha-model")).to_have_text(
+        "0% ship · Preliminary (1 of 10 votes)"
+    )
 
     page.locator(".account-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     page.goto(url)
     expect(ship).to_have_attribute("aria-pressed", "false")
-    expect(figure).to_have_text("0% ship · 1 vote")
+    expect(figure).to_have_text("0% ship · Preliminary (1 of 10 votes)")
 
 
 def test_a_flood_of_votes_shows_a_notice_in_place(page: Page, comparison, settings, browser_errors):
@@ -126,13 +133,19 @@ def test_voting_without_javascript(page_without_js: Page, comparison):
     expect(page).to_have_url(re.compile(f"{url}#tool-beta-model$"))
     expect(page.locator("#messages")).to_contain_text("You'd ship Beta Model.")
     expect(ship).to_have_attribute("aria-pressed", "true")
-    expect(card.locator("#community-figure-beta-model")).to_have_text("100% ship · 1 vote")
-    expect(page.locator("#community-row-beta-model")).to_have_text("100% ship · 1 vote")
+    expect(card.locator("#community-figure-beta-model")).to_have_text(
+        "100% ship · Preliminary (1 of 10 votes)"
+    )
+    expect(page.locator("#community-row-beta-model")).to_have_text(
+        re.compile(rf"^\s*100% ship · {PRELIMINARY_ONE}\s*{SHIP_FIRM}\s*$")
+    )
 
     skip.click()
     expect(skip).to_have_attribute("aria-pressed", "true")
     expect(ship).to_have_attribute("aria-pressed", "false")
-    expect(page.locator("#community-row-beta-model")).to_have_text("0% ship · 1 vote")
+    expect(page.locator("#community-row-beta-model")).to_have_text(
+        re.compile(rf"^\s*0% ship · {PRELIMINARY_ONE}\s*{SKIP_FIRM}\s*$")
+    )
 
     skip.click()  # pressing the pressed button takes the vote back
     expect(skip).to_have_attribute("aria-pressed", "false")

@@ -88,5 +88,7 @@ def test_a_vote_posted_from_another_site_is_refused_and_one_from_the_site_counts
         card.get_by_role("button", name="Ship").click()
     assert sent.value.all_headers()["sec-fetch-site"] == "same-origin"
     expect(card.get_by_role("button", name="Ship")).to_have_attribute("aria-pressed", "true")
-    expect(card.locator("#community-figure-beta-model")).to_have_text("100% ship · 1 vote")
+    expect(card.locator("#community-figure-beta-model")).to_have_text(
+        "100% ship · Preliminary (1 of 10 votes)"
+    )
     assert Vote.objects.get(member=member).value == "ship"

@@ -38,7 +38,9 @@ def test_a_signed_out_ship_is_cast_after_signing_in(request, comparison, browser
     expect(page.locator("#messages")).to_contain_text("You'd ship Beta Model. Thanks for voting.")
     card = page.locator("#tool-beta-model")
     expect(card.get_by_role("button", name="Ship")).to_have_attribute("aria-pressed", "true")
-    expect(card.locator("#community-figure-beta-model")).to_have_text("100% ship · 1 vote")
+    expect(card.locator("#community-figure-beta-model")).to_have_text(
+        "100% ship · Preliminary (1 of 10 votes)"
+    )
     expect(page.locator("#tool-alpha-model").get_by_role("button", name="Ship")).to_have_attribute(
         "aria-pressed", "false"
     )
@@ -68,4 +70,6 @@ def test_a_signed_out_skip_is_cast_after_signing_up_and_confirming(
     expect(page.locator("#messages")).to_contain_text("You'd skip Alpha Model. Thanks for voting.")
     card = page.locator("#tool-alpha-model")
     expect(card.get_by_role("button", name="Skip")).to_have_attribute("aria-pressed", "true")
-    expect(card.locator("#community-figure-alpha-model")).to_have_text("0% ship · 1 vote")
+    expect(card.locator("#community-figure-alpha-model")).to_have_text(
+        "0% ship · Preliminary (1 of 10 votes)"
+    )

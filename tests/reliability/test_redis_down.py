@@ -101,7 +101,7 @@ def test_votes_and_bookmarks_count_while_redis_is_down(client, redis, fault, mon
     assert (tool.community_ships, tool.community_skips) == (0, 1)
     assert Bookmark.objects.filter(member=member, tool=tool).exists()
     page = client.get(tool.get_absolute_url()).content.decode()
-    assert "ship · 1 vote" in page  # 0% ship · 1 vote
+    assert "ship · Preliminary (1 of 10 votes)" in page  # 0% ship, 1 vote of the 10 a ranking needs
 
 
 def test_pages_cached_before_an_outage_show_the_votes_cast_during_it(redis, monkeypatch):

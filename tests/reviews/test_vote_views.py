@@ -95,20 +95,24 @@ def test_htmx_vote_returns_the_buttons_and_out_of_band_figures(member_client, pa
     figure = '<span class="community-figure" id="community-figure-alpha" hx-swap-oob="innerHTML">'
     assert figure in html
     assert '<strong class="ring-figure__value">67%</strong>' in html
-    assert '<span class="figure__note">ship · 3 votes</span>' in html
-    row = r'<div id="community-row-alpha" hx-swap-oob="innerHTML">\s*67% ship · 3 votes\s*<svg'
+    assert '<span class="figure__note">ship · Preliminary (3 of 10 votes)</span>' in html
+    row = (
+        r'<div id="community-row-alpha" hx-swap-oob="innerHTML">'
+        r"\s*67% ship · Preliminary \(3 of 10 votes\)\s*<svg"
+    )
     assert re.search(row, html)
     # Screen readers hear what happened, the new figure included.
     assert (
         '<div id="announcer" hx-swap-oob="innerHTML">'
-        "You&#x27;d ship Alpha. Thanks for voting. Community: 67% ship · 3 votes.</div>"
+        "You&#x27;d ship Alpha. Thanks for voting. "
+        "Community: 67% ship · Preliminary (3 of 10 votes).</div>"
     ) in html
 
 
 def test_changing_and_taking_back_a_vote(member_client, member, pair):
     member_client.post("/tools/alpha/vote/", {"value": "ship"}, **HTMX)
     response = member_client.post("/tools/alpha/vote/", {"value": "skip"}, **HTMX)
-    assert "0% ship · 1 vote" in response.content.decode()
+    assert "0% ship · Preliminary (1 of 10 votes)" in response.content.decode()
     assert Vote.objects.get(member=member).value == "skip"
     response = member_client.post("/tools/alpha/vote/", {"value": "clear"}, **HTMX)
     assert "No community votes yet" in response.content.decode()

@@ -69,7 +69,7 @@ def test_vote_cast_updates_the_tool_passed_in(member):
     VoteFactory(tool=tool, value="skip")
     vote_cast(member=member, tool=stale, value="ship")
     assert (stale.community_ships, stale.community_skips) == (2, 1)
-    assert stale.community.summary == "67% ship · 3 votes"
+    assert stale.community.summary == "67% ship · Preliminary (3 of 10 votes)"
 
 
 def test_vote_cast_refuses_other_values_and_changes_nothing(member):
@@ -85,7 +85,7 @@ def test_many_members_count_separately():
     for value in ["ship", "ship", "skip"]:
         VoteFactory(tool=tool, value=value)
     assert counts(tool) == (2, 1)
-    assert tool.community.summary == "67% ship · 3 votes"
+    assert tool.community.summary == "67% ship · Preliminary (3 of 10 votes)"
 
 
 def test_one_vote_per_member_and_tool_is_enforced_by_the_database(member):
