@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from comparisons.models import Comparison
@@ -19,6 +19,10 @@ router = Router()
 class PickOut(Schema):
     winner: str | None
     reason: str
+    changes: list[str] = Field(
+        description="What would change the pick: for each other tool, the smallest change of "
+        "each kind that would make it the pick, in a sentence."
+    )
 
 
 class ComparisonOut(Schema):
@@ -75,5 +79,9 @@ def comparison_detail(request: HttpRequest, slug: Slug):
         "published_at": comparison.published_at if comparison else None,
         "url": f"/compare/{pair.slug}/",
         "tools": [with_reviews(tool, sbs.rows, i) for i, tool in enumerate(sbs.tools)],
-        "pick": {"winner": sbs.winner.slug if sbs.winner else None, "reason": sbs.pick.reason},
+        "pick": {
+            "winner": sbs.winner.slug if sbs.winner else None,
+            "reason": sbs.pick.reason,
+            "changes": [change.text for change in sbs.changes],
+        },
     }

@@ -35,6 +35,11 @@ class CommunityOut(Schema):
     votes: int
     ship_pct: int | None
     summary: str
+    preliminary: bool = Field(
+        description="Whether there are votes, but fewer than a ranking needs (needed)."
+    )
+    needed: int = Field(description="How many votes a community ranking needs.")
+    firmness: str = Field(description="What would change the community's call, in a sentence.")
 
 
 class CategoryOut(Schema):

@@ -7,6 +7,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 
+from reviews.services import vote_cast
+from tests.factories import ReviewFactory, ToolFactory, UserFactory
 from verdicts.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +77,33 @@ def test_comparison_detail_with_the_pick(client, demo):
     assert data["pick"] == {
         "winner": "smolvlm2-turbo",
         "reason": "Higher panel ship rate: 100% against 75%.",
+        # Mistral's one skip turned ship levels the ship rates, and SmolVLM2's mean still wins.
+        "changes": [],
+    }
+
+
+def test_the_api_says_what_would_change_a_pick_and_a_call(client, panel, settings):
+    settings.RANKING_MIN_VOTES = 10
+    alpha, beta = ToolFactory(name="Alpha", slug="alpha"), ToolFactory(name="Beta", slug="beta")
+    for seat, (a, b) in zip(panel, [(80, 85), (80, 60), (80, 90), (80, 95)], strict=True):
+        ReviewFactory(tool=alpha, persona=seat, score=a, call="ship")
+        ReviewFactory(tool=beta, persona=seat, score=b, call="ship" if b > 65 else "skip")
+    for value in ["ship", "ship", "skip"]:
+        vote_cast(member=UserFactory(), tool=beta, value=value)
+    data = client.get("/api/comparisons/alpha-vs-beta/").json()
+    assert data["pick"]["changes"] == ["Beta would be the pick if Skeptic called it ship."]
+    page = client.get("/compare/alpha-vs-beta/").content.decode()
+    assert "Beta would be the pick if Skeptic called it ship." in page
+    community = client.get("/api/tools/beta/").json()["community"]
+    assert community == {
+        "ships": 2,
+        "skips": 1,
+        "votes": 3,
+        "ship_pct": 67,
+        "summary": "67% ship · Preliminary (3 of 10 votes)",
+        "preliminary": True,
+        "needed": 10,
+        "firmness": "2 more skip votes would make the community call Skip; 1 would split it.",
     }
 
 
