@@ -66,7 +66,8 @@ def test_sign_up_confirm_vote_change_bookmark_and_sign_out(page: Page, compariso
     expect(ship).to_have_attribute("aria-pressed", "true")
     expect(figure).to_have_text("100% ship · Preliminary (1 of 10 votes)")
     # Ahead of Beta's 0%, and marked; under it, what would change the call.
-    expect(row).to_have_text(re.compile(rf"^\s*100% ship · {PRELIMINARY_ONE} ▲Better\s*{SHIP_FIRM}\s*$"))
+    led = rf"^\s*100% ship · {PRELIMINARY_ONE} ▲Better\s*{SHIP_FIRM}\s*$"
+    expect(row).to_have_text(re.compile(led))
     expect(pick).to_contain_text("Ship with Alpha Model.")
     expect(ship).to_be_focused()  # the swap keeps the keyboard where it was
 
