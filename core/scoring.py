@@ -341,14 +341,16 @@ class SeatCall:
     ships: bool
 
 
-SCORE, CALL, VOTES = "score", "call", "votes"
+SCORE, CALL, CALL_AND_SCORE, VOTES = "score", "call", "call and score", "votes"
 
 
 @dataclass(frozen=True, slots=True)
 class PickChange:
     """The smallest change of one ``kind`` that would make candidate ``index`` the pick:
     ``amount`` points more from ``seats[0]`` (SCORE), ``amount`` of ``seats`` calling it ship
-    instead of skip (CALL), or ``amount`` more community ship votes (VOTES)."""
+    instead of skip (CALL), all of ``seats`` calling it ship and the last of them scoring it
+    ``amount`` points higher (CALL_AND_SCORE, when neither alone would do), or ``amount``
+    more community ship votes (VOTES)."""
 
     index: int
     name: str
@@ -364,6 +366,13 @@ class PickChange:
         if self.kind == CALL:
             who = self.seats[0] if self.amount == 1 else " and ".join(self.seats)
             return f"{self.name} would be the pick if {who} called it ship."
+        if self.kind == CALL_AND_SCORE:
+            who, points = " and ".join(self.seats), _plural(self.amount, "point")
+            scorer = "" if len(self.seats) == 1 else f"{self.seats[-1]} "
+            return (
+                f"{self.name} would be the pick if {who} called it ship and {scorer}"
+                f"scored it {points} higher."
+            )
         votes = _plural(self.amount, "more community ship vote")
         return f"{self.name} would be the pick with {votes}."
 
@@ -444,10 +453,22 @@ def _changes_for(
         points = _fewest(lambda n: wins(_panel_plus(candidate, points=n)), 100 - lowest.score)
         if points:
             changes.append(PickChange(index, candidate.name, SCORE, points, (lowest.seat,)))
-    skipped = tuple(review.seat for review in reviews if not review.ships)
+    skipping = [review for review in reviews if not review.ships]
+    skipped = tuple(review.seat for review in skipping)
     turned = _fewest(lambda n: wins(_panel_plus(candidate, turned=n)), len(skipped))
     if turned:
         changes.append(PickChange(index, candidate.name, CALL, turned, skipped[:turned]))
+    elif not changes:  # neither alone: seats turning ship, the last of them scoring it higher
+        for count in range(1, len(skipping) + 1):
+            last = skipping[count - 1]
+            points = _fewest(
+                lambda n, count=count: wins(_panel_plus(candidate, points=n, turned=count)),
+                100 - last.score,
+            )
+            if points:
+                seats = skipped[:count]
+                changes.append(PickChange(index, candidate.name, CALL_AND_SCORE, points, seats))
+                break
     votes = _fewest(lambda n: wins(_votes_plus(candidate, n)), MAX_VOTES_LOOKED_FOR)
     if votes:
         changes.append(PickChange(index, candidate.name, VOTES, votes))

@@ -77,8 +77,11 @@ def test_comparison_detail_with_the_pick(client, demo):
     assert data["pick"] == {
         "winner": "smolvlm2-turbo",
         "reason": "Higher panel ship rate: 100% against 75%.",
-        # Mistral's one skip turned ship levels the ship rates, and SmolVLM2's mean still wins.
-        "changes": [],
+        # Mistral's one skip turned ship levels the ship rates; its mean must then pass 79.
+        "changes": [
+            "Mistral 8x22B v2 would be the pick if Founder called it ship and scored it "
+            "28 points higher."
+        ],
     }
 
 

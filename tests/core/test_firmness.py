@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from core.scoring import (
     CALL,
+    CALL_AND_SCORE,
     MAX_VOTES_LOOKED_FOR,
     SCORE,
     SHIP,
@@ -139,6 +140,9 @@ def _applied(candidates, change, amount):
     panel, community = c.panel, c.community
     if change.kind == SCORE:
         panel = PanelVerdict(panel.ships, panel.skips, panel.score_total + amount)
+    elif change.kind == CALL_AND_SCORE:  # the seats turned, and the points one fewer or more
+        turned = len(change.seats)
+        panel = PanelVerdict(panel.ships + turned, panel.skips - turned, panel.score_total + amount)
     elif change.kind == CALL:
         panel = PanelVerdict(panel.ships + amount, panel.skips - amount, panel.score_total)
     else:
@@ -169,6 +173,25 @@ def test_the_pick_changes_named_make_that_tool_the_pick_and_one_less_does_not(to
             assert len(change.seats) == change.amount and set(change.seats) <= skipped
         if change.kind == VOTES:
             assert change.amount <= MAX_VOTES_LOOKED_FOR
+        if change.kind == CALL_AND_SCORE:  # only when neither a score nor calls alone would do
+            kinds = {c.kind for c in pick_changes(candidates, seats) if c.index == change.index}
+            assert not kinds & {SCORE, CALL}
+            skipping = [s for s in seats[change.index] if not s.ships]
+            assert change.seats == tuple(s.seat for s in skipping[: len(change.seats)])
+            assert skipping[len(change.seats) - 1].score + change.amount <= 100
+
+
+def test_when_neither_a_score_nor_a_call_alone_would_do_it_says_both():
+    """The demo's SmolVLM2 Turbo against Mistral 8x22B v2: four ships to three, and Mistral's
+    one skip turned ship would still leave it behind on the mean (73 against 79)."""
+    smol = [(85, True), (78, True), (82, True), (72, True)]
+    mistral = [(82, True), (75, True), (78, True), (55, False)]
+    candidates = [_candidate("SmolVLM2", smol, (0, 0)), _candidate("Mistral", mistral, (0, 0))]
+    changes = pick_changes(candidates, [_seats(smol), _seats(mistral)])
+    assert [c.text for c in changes] == [
+        # 290 + 28 = 318 over four is 79.5, which rounds to 80 against 317's 79.25 (79).
+        "Mistral would be the pick if Founder called it ship and scored it 28 points higher."
+    ]
 
 
 def test_the_pick_says_how_many_points_one_seat_would_need():
