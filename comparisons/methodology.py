@@ -13,6 +13,7 @@ from django.db.models import F
 from comparisons.models import Comparison
 from comparisons.sidebyside import SideBySide, side_by_side
 from core import scoring
+from core.badges import BADGES, Badge
 from reviews.scorecard import ScorecardRow, scorecard
 from tools.models import Tool
 from tools.rankings import PANEL_RULE, Ranking, community_rule
@@ -53,6 +54,12 @@ class CommunityExample:
 
 
 @dataclass(frozen=True)
+class BadgeExample:
+    badge: Badge
+    holder: Tool | None  # a live tool that holds it now
+
+
+@dataclass(frozen=True)
 class Methodology:
     rules: Rules
     panel: PanelExample | None
@@ -60,6 +67,7 @@ class Methodology:
     preliminary: CommunityExample | None
     pick: tuple[Comparison, SideBySide] | None
     shared: Ranking | None  # the community's top ten, when two of them share a rank
+    badges: list[BadgeExample]
 
 
 def rules() -> Rules:
@@ -98,4 +106,10 @@ def methodology() -> Methodology:
             else None
         ),
         shared=shared if any(rank.startswith("=") for rank in shared.ranks) else None,
+        badges=[
+            BadgeExample(
+                badge, tools.filter(**{f"badge_{badge.key}": True}).order_by("name").first()
+            )
+            for badge in BADGES
+        ],
     )

@@ -57,6 +57,15 @@ def validator(content: str) -> str:
     return f'W/"{hashlib.blake2b(content.encode(), digest_size=16).hexdigest()}"'
 
 
+def name_keys(response: HttpResponse, names: Iterable[str]) -> str:
+    """Name ``names`` as the response's surrogate keys, so that a purge of any of them drops
+    it from the shared caches; returns the header that carries them."""
+    header = settings.HTTP_CACHE_KEY_HEADER
+    separator = ", " if header.lower() in COMMA_SEPARATED else " "
+    response[header] = separator.join(surrogate_key(name) for name in names)
+    return header
+
+
 def shared(
     request: HttpRequest,
     response: HttpResponse,
@@ -74,9 +83,7 @@ def shared(
     patch_cache_control(response, public=True, max_age=0, s_maxage=settings.HTTP_CACHE_SECONDS)
     # The page cache keeps an htmx fragment and the full page apart: so must every cache.
     patch_vary_headers(response, ["HX-Request"])
-    header = settings.HTTP_CACHE_KEY_HEADER
-    separator = ", " if header.lower() in COMMA_SEPARATED else " "
-    response[header] = separator.join(surrogate_key(name) for name in names)
+    header = name_keys(response, names)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(rendered_at)
     answer = get_conditional_response(

@@ -10,6 +10,7 @@ from core import pagecache
 from reviews.models import Call, Persona, PersonaSlug, Review, Vote
 from tools.models import Tool
 from tools.renames import renamable_save
+from tools.services import BADGE_READS, tool_badges_apply, tool_badges_update
 
 CLEAR = "clear"
 VOTE_VALUES = (*Call.values, CLEAR)
@@ -37,7 +38,7 @@ def panel_recount(*, tool_ids: Iterable[int] | None = None) -> int:
     tools = Tool.objects.all() if tool_ids is None else Tool.objects.filter(pk__in=list(tool_ids))
     pagecache.bump(pagecache.CONTENT)
     seats = Persona.objects.active().count()
-    return tools.update(
+    updated = tools.update(
         panel_ships=_review_aggregate(Count("pk", filter=Q(call=Call.SHIP))),
         panel_skips=_review_aggregate(Count("pk", filter=Q(call=Call.SKIP))),
         panel_score_total=_review_aggregate(Sum("score")),
@@ -46,6 +47,8 @@ def panel_recount(*, tool_ids: Iterable[int] | None = None) -> int:
         if seats
         else Value(False),
     )
+    tool_badges_update(tool_ids=tool_ids)  # the rows are locked by the update until commit
+    return updated
 
 
 @transaction.atomic
@@ -149,6 +152,7 @@ def _vote_write(member: AbstractBaseUser, tool: Tool, value: str) -> Vote | None
     if row is None:  # the vote was already this: nothing moved
         return Vote.objects.filter(member=member, tool=tool).first()
     tool.community_ships, tool.community_skips, pk, created_at, updated_at = row
+    tool_badges_apply(tool=tool)  # a write only when the vote moved a badge
     mine = pagecache.member_own(member.pk)
     pagecache.bump(pagecache.VOTES, pagecache.tool_votes(tool.slug), mine)
     if after is None:
@@ -173,9 +177,10 @@ def vote_cast(*, member: AbstractBaseUser, tool: Tool, value: str) -> Vote | Non
     (PostgreSQL has the commit); a crash of PostgreSQL itself may lose the votes of its last
     ~0.6 s (three ``wal_writer_delay``), each whole, the vote with its counts, never half.
     """
-    locked = Tool.objects.select_for_update().values("community_ships", "community_skips")
-    counts = locked.get(pk=tool.pk)
-    tool.community_ships, tool.community_skips = counts.values()
+    # With what the badges read: whether the tool keeps one depends on whether it holds it.
+    locked = Tool.objects.select_for_update().values(*BADGE_READS).get(pk=tool.pk)
+    for field, now in locked.items():
+        setattr(tool, field, now)
     return _vote_write(member, tool, value)
 
 
@@ -216,9 +221,11 @@ def community_recount(*, tool_ids: Iterable[int] | None = None) -> int:
     if not drifted:
         return 0
     pagecache.bump(pagecache.CONTENT)
-    return Tool.objects.filter(pk__in=drifted).update(
+    repaired = Tool.objects.filter(pk__in=drifted).update(
         community_ships=_vote_count(Call.SHIP), community_skips=_vote_count(Call.SKIP)
     )
+    tool_badges_update(tool_ids=drifted)
+    return repaired
 
 
 @transaction.atomic

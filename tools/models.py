@@ -21,6 +21,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from core.badges import BADGES, Badge, Standing
 from core.history import history_of
 from core.publishing import PUBLISHED_AT_HELP, STATUS_HELP, Publishable, PublishStatus
 from core.scoring import CommunityVerdict, PanelVerdict, community_verdict, panel_verdict
@@ -425,6 +426,11 @@ class Tool(Publishable, CleanText, models.Model):
     panel_full = models.BooleanField(default=False, db_default=False, editable=False)
     community_ships = models.PositiveIntegerField(default=0, editable=False)
     community_skips = models.PositiveIntegerField(default=0, editable=False)
+    # Which badges (core.badges) the tool holds: a badge is lost only below a line lower than
+    # the one that earns it, so whether it is held depends on whether it was. Kept with the
+    # counts above, by the same services (tools.services.tool_badges_update).
+    badge_panel_favourite = models.BooleanField(default=False, db_default=False, editable=False)
+    badge_community_favourite = models.BooleanField(default=False, db_default=False, editable=False)
     # When the panel's verdict last moved (a score or a call): kept by a trigger (Meta), so
     # no write path can leave it behind.
     verdict_updated_at = models.DateTimeField(null=True, editable=False)
@@ -524,6 +530,21 @@ class Tool(Publishable, CleanText, models.Model):
             skips=self.community_skips,
             min_votes=settings.RANKING_MIN_VOTES,
         )
+
+    @property
+    def standing(self) -> Standing:
+        """The tool's verdicts as the badges read them."""
+        return Standing(panel=self.panel, community=self.community, panel_full=self.panel_full)
+
+    @property
+    def badges(self) -> tuple[Badge, ...]:
+        """The badges the tool holds, as last recomputed."""
+        return tuple(badge for badge in BADGES if getattr(self, badge_field(badge)))
+
+
+def badge_field(badge: Badge) -> str:
+    """The column of Tool that keeps whether the tool holds ``badge``."""
+    return f"badge_{badge.key}"
 
 
 class Bookmark(models.Model):

@@ -10,8 +10,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core import pagecache
+from core.badges import BADGES, holds
 from core.pagecache import CONTENT, invalidates
-from tools.models import Bookmark, Category, CategorySlug, Tool, ToolSlug, VerdictDay
+from tools.models import (
+    Bookmark,
+    Category,
+    CategorySlug,
+    Tool,
+    ToolSlug,
+    VerdictDay,
+    badge_field,
+)
 from tools.renames import renamable_save
 
 
@@ -47,6 +56,64 @@ def category_save(*, category: Category) -> Category:
 @invalidates(CONTENT)
 def categories_delete(*, categories: QuerySet[Category]) -> int:
     return categories.delete()[0]
+
+
+BADGE_FIELDS = [badge_field(badge) for badge in BADGES]
+# What a tool's badges are read from: its counts, and the badges it held.
+BADGE_READS = [
+    "panel_ships",
+    "panel_skips",
+    "panel_score_total",
+    "panel_full",
+    "community_ships",
+    "community_skips",
+    *BADGE_FIELDS,
+]
+
+
+def badges_moved(tool: Tool) -> dict[str, bool]:
+    """The badge columns ``tool``'s counts move, with their new values: the rule of each badge
+    (core.badges.holds) read from the counts, and from whether the tool held it."""
+    standing = tool.standing
+    moved = {}
+    for badge, field in zip(BADGES, BADGE_FIELDS, strict=True):
+        held = holds(badge, standing, held_before=getattr(tool, field))
+        if held != getattr(tool, field):
+            moved[field] = held
+    return moved
+
+
+def tool_badges_apply(*, tool: Tool) -> dict[str, bool]:
+    """After a write moved the counts of ``tool``, its row locked and ``tool`` holding the
+    counts and badges as they now stand: write the badges that moved, and only then, so a
+    vote that moves none costs nothing more. The caller moves the page-cache versions of the
+    pages showing the tool's figures, which show its badges too. Returns what moved."""
+    moved = badges_moved(tool)
+    if moved:
+        Tool.objects.filter(pk=tool.pk).update(**moved)
+        for field, held in moved.items():
+            setattr(tool, field, held)
+    return moved
+
+
+@transaction.atomic
+def tool_badges_update(*, tool_ids: Iterable[int] | None = None) -> int:
+    """Bring the badges kept on tool rows in line with their counts, for the services that
+    recount them (reviews.services), in their transaction; with no ids, every tool. Returns
+    how many tools gained or lost a badge. The counts' writer moves CONTENT, and this moves
+    it again only when a badge moved, as a rule that changed would need."""
+    tools = Tool.objects.all() if tool_ids is None else Tool.objects.filter(pk__in=list(tool_ids))
+    changes: dict[tuple[str, bool], list[int]] = {}
+    changed = set()
+    for tool in tools.order_by("pk").only("pk", *BADGE_READS).iterator(chunk_size=2000):
+        for field, held in badges_moved(tool).items():
+            changes.setdefault((field, held), []).append(tool.pk)
+            changed.add(tool.pk)
+    for (field, held), pks in changes.items():
+        Tool.objects.filter(pk__in=pks).update(**{field: held})
+    if changed:
+        pagecache.bump(CONTENT)
+    return len(changed)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from core.http import HtmxHttpRequest, back_url, per_reader_limit
 from core.pagecache import cached_for_readers, on_votes, uncacheable
 from core.paging import paginate
 from tools.bookmarks import SessionBookmarks, for_reader, reader_bookmarks
+from tools.embed import badge_response
 from tools.filters import CatalogueFilter
 from tools.models import Category, Tool
 from tools.rankings import Ranking, rankings_by_category
@@ -65,6 +66,18 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "min_votes": settings.RANKING_MIN_VOTES,
         },
     )
+
+
+@require_safe
+@follows_tool_renames
+def tool_badge(request: HttpRequest, slug: str) -> HttpResponse:
+    """The tool's verdict as an SVG for other sites to embed (tools/embed.py)."""
+    # Drafts, which only editors see, are looked for only when no live tool has the slug: a
+    # live tool's badge never reads the session, so it is the same for every reader.
+    tool = Tool.objects.published().filter(slug=slug).first()
+    if tool is None:
+        tool = get_object_or_404(Tool.objects.visible_to(request.user), slug=slug)
+    return badge_response(request, tool)
 
 
 @require_POST

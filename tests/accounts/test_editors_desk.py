@@ -74,6 +74,7 @@ def test_saving_a_tool_with_inline_reviews_updates_its_verdict(client, editor, p
         "category": tool.category_id,
         "vendor": "",
         "pricing_entry": "free",
+        "relationship": "None",
         "pricing_detail": "",
         "license": "",
         "website": "",

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from core import scoring
+from core.badges import BADGES
 from reviews.services import vote_cast
 from tests.factories import ComparisonFactory, ReviewFactory, ToolFactory, UserFactory
 from tests.support.markup import Markup
@@ -97,3 +98,11 @@ def test_an_empty_site_states_the_rules_without_examples(client):
     cache.clear()
     text = page_text(client)
     assert "Worked example" not in text and "How we judge" in text
+
+
+def test_each_badge_is_stated_with_its_rule_its_exit_and_a_holder(client, panel):
+    reviewed("Favoured", panel, [(85, "ship"), (88, "ship"), (90, "ship"), (70, "skip")])
+    text = page_text(client)
+    for badge in BADGES:
+        assert f"{badge.name} {badge.rule} {badge.exit}" in text
+    assert "Held now by Favoured: Ship · 3 ship / 1 skip, 83/100" in text

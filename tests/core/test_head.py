@@ -42,6 +42,7 @@ def arguments(names: dict) -> dict[str, list]:
         "comparisons:tool-detail": [names["tool"]],
         "comparisons:comparison-share-image": [names["comparison"]],
         "comparisons:tool-share-image": [names["tool"]],
+        "tools:tool-badge": [names["tool"]],
         "comparisons:tool-history-feed": [names["tool"]],
         "comparisons:category-detail": [names["category"]],
         "comparisons:category-feed": [names["category"]],

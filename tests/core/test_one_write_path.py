@@ -50,6 +50,7 @@ def tool_form(tool: Tool, **changes) -> dict:
         "category": tool.category_id,
         "vendor": tool.vendor,
         "pricing_entry": tool.pricing_entry,
+        "relationship": tool.relationship,
         "pricing_detail": tool.pricing_detail,
         "license": "",
         "website": "",

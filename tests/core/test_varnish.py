@@ -198,6 +198,22 @@ def test_an_editors_changes_are_visible_through_varnish_within_a_second(stack):
     within_a_second(cache.base, search, lambda answer: "Brand New Tool" in answer.body)
 
 
+def test_a_tools_badge_is_kept_by_varnish_and_purged_when_its_verdict_moves(stack):
+    _, cache = stack
+    badge = f"/tools/{SLUG}/badge.svg"
+    first, second = fetch(cache.base, badge), fetch(cache.base, badge)
+    assert first.status == 200 and first["Content-Type"].startswith("image/svg+xml")
+    assert second.from_varnish and second.body == first.body and second["xkey"] is None
+    again = fetch(cache.base, badge, headers={"If-None-Match": first["ETag"]})
+    assert again.status == 304
+
+    review = Tool.objects.get(slug=SLUG).reviews.order_by("pk").first()
+    review.score = 13
+    review_save(review=review)
+    changed = within_a_second(cache.base, badge, lambda answer: answer.body != first.body)
+    assert not changed.from_varnish and changed["ETag"] != first["ETag"]
+
+
 def test_a_reader_who_has_the_page_gets_a_304_from_varnish_and_from_django(stack):
     web, cache = stack
     page = fetch(cache.base, PAGE)

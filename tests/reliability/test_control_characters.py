@@ -148,7 +148,15 @@ def stored_raw(panel):
             ReviewFactory(tool=tool, persona=seat)
     comparison = ComparisonFactory(tool_a=tools[0], tool_b=tools[1])
     text = {
-        Tool: ["name", "tagline", "description", "vendor", "pricing_detail", "license"],
+        Tool: [
+            "name",
+            "tagline",
+            "description",
+            "vendor",
+            "pricing_detail",
+            "license",
+            "relationship",
+        ],
         Category: ["name", "description"],
         Persona: ["name", "lens"],
         Review: ["body"],

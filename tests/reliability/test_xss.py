@@ -255,6 +255,7 @@ def test_a_website_that_is_not_http_is_refused(client, editor, website):
         "description": tool.description,
         "category": tool.category_id,
         "pricing_entry": "free",
+        "relationship": "None",
         "website": website,
         "status": "published",
         "published_at_0": "2026-11-01",
