@@ -50,12 +50,15 @@ class Ranking:
         )
 
 
-def rankings_by_category(tools: ToolQuerySet, *, limit: int) -> dict[Category, dict[str, Ranking]]:
-    """The first ``limit`` tools of each category by the panel and by the community, in two
-    queries; a category is listed when either has something to show or to say."""
+def rankings_by_category(
+    tools: ToolQuerySet, *, limit: int, panel: ToolQuerySet | None = None
+) -> dict[Category, dict[str, Ranking]]:
+    """The first ``limit`` tools of each category by the panel (``panel``: the panel's
+    ranking to take them from, ``tools.top_by_panel()`` unless given) and by the community,
+    in two queries; a category is listed when either has something to show or to say."""
     shelves: dict[Category, dict[str, list[Tool]]] = {}
     for measure, ranked in [
-        ("panel", tools.top_by_panel()),
+        ("panel", tools.top_by_panel() if panel is None else panel),
         ("community", tools.community_standings()),
     ]:
         for tool in ranked.per_category(limit=limit):

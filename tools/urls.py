@@ -6,7 +6,6 @@ app_name = "tools"
 urlpatterns = [
     path("tools/", views.tool_list, name="tool-list"),
     path("tools/<slug:slug>/bookmark/", views.tool_bookmark, name="tool-bookmark"),
-    path("top/", views.rankings, name="rankings"),
     path("bookmarks/", views.bookmark_list, name="bookmark-list"),
     path("categories/", views.category_list, name="category-list"),
 ]
