@@ -81,8 +81,20 @@ def weighting_read(request: HttpRequest, seats: Sequence[Persona]) -> Weighting:
     return Weighting(weights, tuple(seats))
 
 
-def weighting_panel() -> Weighting:
-    return Weighting(PANEL_WEIGHTS, tuple(Persona.objects.active()))
+def weighting_about(weighting: Weighting) -> dict:
+    """What the API says of the weights an answer was counted with (WeightsOut)."""
+    described = weighting.described
+    return {
+        "w": weighting.canonical,
+        "reweighted": weighting.reweighted,
+        "described": described,
+        "note": (
+            f"Re-weighted view: {described}. Each panel figure counts a seat's review as many "
+            "times as its weight; panel_own is the panel's own verdict."
+            if weighting.reweighted
+            else "The panel's own weights: every seat counts once."
+        ),
+    }
 
 
 def not_canonical(request: HttpRequest, weighting: Weighting) -> HttpResponse | None:
