@@ -164,6 +164,11 @@ def test_a_member_keeps_weights_and_pages_open_with_them(client, pair):
     # The panel's own, by name, without forgetting.
     page = text(client.get(f"{pair}?w=panel"))
     assert "Re-weighted view" not in page and "You have saved weights" in page
+    # Weights naming a seat since retired: refused, with the way to forget them.
+    member.panel_weights = "dreamer:2"
+    member.save()
+    refused = client.get(pair, follow=True)
+    assert refused.status_code == 400 and "Forget my weights" in text(refused)
     forgot = client.post("/weights/", {"w": "", "next": pair})
     assert forgot.status_code == 302
     member.refresh_from_db()
