@@ -23,7 +23,6 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.encoding import escape_uri_path
 
-from accounts.ownparts import weights_state
 from core.errors import problem
 from core.weights import (
     MAX_WEIGHT,
