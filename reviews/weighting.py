@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.encoding import escape_uri_path
 
+from accounts.ownparts import weights_state
 from core.errors import problem
 from core.weights import (
     MAX_WEIGHT,
@@ -111,9 +112,13 @@ def refused(request: HttpRequest, reason: WeightsRefused) -> HttpResponse:
     the page with the panel's own; for htmx, the notice alone (core/errors.py)."""
     if getattr(request, "htmx", False):
         return problem(request, status=400, template="400.html", message=str(reason))
+    panel = Weighting(PANEL_WEIGHTS, ())
     context = {
         "problem": str(reason),
-        "panel_address": Weighting(PANEL_WEIGHTS, ()).address(request.path),
+        "panel_address": panel.address(request.path),
+        # A member's saved weights may be what was refused (a seat since retired): the page
+        # offers to forget them (reviews/_weights_mine.html).
+        "weights_mine": weights_state(request.user, panel.canonical),
     }
     return render(request, "reviews/weights_refused.html", context, status=400)
 

@@ -145,7 +145,7 @@ def test_rankings_htmx_answer_is_the_rankings(client, pair):
 # A member's weights
 
 
-def test_a_member_keeps_weights_and_pages_open_with_them(client, pair):
+def test_a_member_keeps_weights_and_pages_open_with_them(client, pair, settings):
     member = UserFactory()
     client.force_login(member)
     page = text(client.get(f"{pair}?w=builder:3"))
@@ -169,6 +169,8 @@ def test_a_member_keeps_weights_and_pages_open_with_them(client, pair):
     member.save()
     refused = client.get(pair, follow=True)
     assert refused.status_code == 400 and "Forget my weights" in text(refused)
+    settings.PAGE_CACHE_ENABLED = False  # rendered for the member, not from a shell
+    assert "Forget my weights" in text(client.get(refused.redirect_chain[-1][0]))
     forgot = client.post("/weights/", {"w": "", "next": pair})
     assert forgot.status_code == 302
     member.refresh_from_db()
