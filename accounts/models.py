@@ -32,6 +32,12 @@ class User(CleanText, AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True, validators=[validate_deliverable])
     name = models.CharField("display name", max_length=80, blank=True)
+    # The member's own weights for the panel's seats, as an address spells them
+    # ("founder:2,futurist:0", core/weights.py); empty: the panel's own. Kept on the row so
+    # that reading them costs nothing beyond the member (reviews/weighting.py).
+    panel_weights = models.CharField(
+        "weights for the panel's seats", max_length=400, blank=True, default="", db_default=""
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

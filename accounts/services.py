@@ -27,3 +27,12 @@ def _sessions_end(session_keys: list[str]) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     for key in session_keys:
         store().delete(key)
+
+
+def member_weights_save(*, member: AbstractBaseUser, weights: str) -> AbstractBaseUser:
+    """Keep the member's weights for the panel (checked and spelled canonically by the
+    caller, reviews/weighting.py); "" forgets them. Pages are not kept per member, so no
+    cache moves: the member's row is read afresh with each request."""
+    member.panel_weights = weights
+    member.save(update_fields=["panel_weights"])
+    return member

@@ -10,8 +10,10 @@ from comparisons.models import Comparison, pair_slug
 from core.bidi import isolate
 from core.charts import Chart, persona_scores_chart
 from core.scoring import Candidate, Pick, PickChange, SeatCall, leader, pick, pick_changes
+from core.weights import pick_weighted
 from reviews.models import Call
 from reviews.scorecard import ScorecardRow, scorecard
+from reviews.weighting import Weighting, judgments
 from tools.models import Tool, ToolQuerySet
 
 
@@ -21,6 +23,27 @@ class SideBySide:
     rows: list[ScorecardRow]
     pick: Pick
     candidates: list[Candidate]  # one per tool, in the tools' order
+    # Seen with a reader's weights (``reweighed``): the weights, and the panel's own pick.
+    weighting: Weighting | None = None
+    panel_pick: Pick | None = None
+    panel_candidates: list[Candidate] | None = None
+
+    def reweighed(self, weighting: Weighting) -> "SideBySide":
+        """The tools seen with ``weighting``: each one's panel verdict (its card, the Decision
+        table) and the pick made again from them; the panel's own pick kept beside it. The
+        reviews are the scorecard's, so this costs no query."""
+        columns = [judgments(self.rows, i) for i in range(len(self.tools))]
+        candidates, chosen = pick_weighted(self.candidates, columns, weighting.weights)
+        for tool, candidate in zip(self.tools, candidates, strict=True):
+            tool.panel_reweighted = candidate.panel
+        return replace(
+            self,
+            candidates=candidates,
+            pick=chosen,
+            weighting=weighting,
+            panel_pick=self.pick,
+            panel_candidates=self.candidates,
+        )
 
     @property
     def title(self) -> str:
@@ -48,7 +71,10 @@ class SideBySide:
     @property
     def changes(self) -> list[PickChange]:
         """What would change the pick: for each other tool, the smallest change of each kind
-        that would make it the pick (core.scoring.pick_changes)."""
+        that would make it the pick (core.scoring.pick_changes). None in a re-weighted view:
+        a point there is worth what its seat's weight makes it, which the sentences do not say."""
+        if self.weighting is not None:
+            return []
         seats = [
             [
                 SeatCall(isolate(row.persona.name), review.score, ships=review.call == Call.SHIP)
@@ -63,12 +89,20 @@ class SideBySide:
     @property
     def winner(self) -> Tool | None:
         """The tool the pick names: found by position, since two tools may share a name."""
-        if self.pick.winner is None:
+        return self._named(self.pick, self.candidates)
+
+    @property
+    def panel_winner(self) -> Tool | None:
+        """On a re-weighted page, the tool the panel's own pick names."""
+        return self._named(self.panel_pick, self.panel_candidates) if self.panel_pick else None
+
+    def _named(self, chosen: Pick, candidates: list[Candidate]) -> Tool | None:
+        if chosen.winner is None:
             return None
         return next(
             tool
-            for tool, candidate in zip(self.tools, self.candidates, strict=True)
-            if candidate is self.pick.winner
+            for tool, candidate in zip(self.tools, candidates, strict=True)
+            if candidate is chosen.winner
         )
 
 

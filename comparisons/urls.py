@@ -17,6 +17,7 @@ urlpatterns = [
     path("tools/<slug:slug>/", views.tool_detail, name="tool-detail"),
     path("tools/<slug:slug>/share.png", views.tool_share_image, name="tool-share-image"),
     path("categories/<slug:slug>/", views.category_detail, name="category-detail"),
+    path("top/", views.rankings, name="rankings"),
     path("moved/", views.moved, name="moved"),
     path("corrections/", views.corrections, name="corrections"),
     path("methodology/", views.methodology, name="methodology"),

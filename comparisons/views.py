@@ -13,6 +13,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.ownparts import weights_state
 from comparisons import share, structured_data
 from comparisons.forms import CompareForm, Picker, PickForm, Slot, slot_label
 from comparisons.history import pair_history
@@ -25,11 +26,24 @@ from core.errors import problem
 from core.http import HtmxHttpRequest
 from core.pagecache import VOTES, cached_for_readers, on_votes, tool_votes
 from core.paging import paginate
+from core.weights import WeightsRefused
 from reviews import history
+from reviews.models import Persona
 from reviews.scorecard import scorecard
+from reviews.weighting import (
+    PARAM,
+    WEIGHT_CHOICES,
+    Weighting,
+    not_canonical,
+    refused,
+    reweigh,
+    top_by_weighted_panel,
+    weighting_read,
+    with_saved_weights,
+)
 from tools.bookmarks import for_reader, reader_bookmarks
 from tools.models import Category, Tool
-from tools.rankings import Ranking
+from tools.rankings import Ranking, rankings_by_category
 from tools.renames import category_moved, follows_category_renames, follows_tool_renames
 
 
@@ -134,15 +148,38 @@ def _pair_tools(request: HttpRequest, slug: str) -> list[str]:
     return [tool_votes(name) for split in slug_splits(slug) for name in split]
 
 
+def _weights_context(request: HttpRequest, weighting: Weighting, target: str) -> dict:
+    """What the weights form and its status (reviews/_weights.html) need."""
+    return {
+        "weighting": weighting,
+        "weight_choices": WEIGHT_CHOICES,
+        "weights_mine": weights_state(request.user, weighting.canonical),
+        "weights_target": target,
+    }
+
+
 @require_safe
-@cached_for_readers(depends=_pair_tools)
+@with_saved_weights
+@cached_for_readers(depends=_pair_tools, query=(PARAM,), repeated=(PARAM,))
 @vary_on_headers("HX-Request")
 def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     among = for_reader(Tool.objects.all(), request)
     pair = pair_resolve(slug=slug, user=request.user, among=among)
     if slug != pair.slug:
-        return redirect("comparisons:comparison-detail", pair.slug, permanent=True)
-    sbs = side_by_side(pair.tools)
+        address = reverse("comparisons:comparison-detail", args=[pair.slug])
+        query = f"?{request.GET.urlencode(safe=':,')}" if request.GET else ""
+        return redirect(address + query, permanent=True)
+    own = side_by_side(pair.tools)
+    try:  # the scorecard's seats are the panel's: reading the weights costs no query
+        weighting = weighting_read(request, [row.persona for row in own.rows])
+    except WeightsRefused as reason:
+        return refused(request, reason)
+    if moved := not_canonical(request, weighting):
+        return moved
+    # Machines (structured data, the share card) get the panel's own verdicts.
+    data = structured_data.comparison_page(pair.title, request.path, own.tools, own.rows)
+    card = share.comparison_card(own)
+    sbs = own.reweighed(weighting) if weighting.reweighted else own
     template, refresh = "comparisons/comparison_detail.html", _refreshing_the_pick(request)
     return render(
         request,
@@ -153,11 +190,46 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "sbs": sbs,
             "refresh": refresh,
             "bookmarks": [] if refresh else reader_bookmarks(request, Tool.objects.with_category()),
-            "structured_data": structured_data.comparison_page(
-                pair.title, request.path, sbs.tools, sbs.rows
-            ),
-            "share_card": share.comparison_card(sbs),
+            "structured_data": data,
+            "share_card": card,
             "history": None if refresh else pair_history(pair, sbs.rows),
+            **_weights_context(request, weighting, "#pick"),
+        },
+    )
+
+
+@require_safe
+@with_saved_weights
+@cached_for_readers(depends=on_votes, query=(PARAM,), repeated=(PARAM,))
+@vary_on_headers("HX-Request")
+def rankings(request: HtmxHttpRequest) -> HttpResponse:
+    """/top/. The panel's rankings count a reader's weights (reviews/weighting.py), in SQL
+    over every tool the whole panel reviewed, so it lives here, above the reviews it reads."""
+    try:
+        weighting = weighting_read(request, list(Persona.objects.active()))
+    except WeightsRefused as reason:
+        return refused(request, reason)
+    if moved := not_canonical(request, weighting):
+        return moved
+    tools = Tool.objects.published().with_category()
+    weights = weighting.weights if weighting.reweighted else None
+    by_panel = top_by_weighted_panel(tools, weights) if weights else tools.top_by_panel()
+    by_category = rankings_by_category(tools, limit=3, panel=by_panel)
+    top_panel = Ranking.of_panel(by_panel[:10])
+    if weights:
+        reweigh([*top_panel, *(t for top in by_category.values() for t in top["panel"])])
+    refresh = _refreshing_the_pick(request)
+    return render(
+        request,
+        "tools/rankings.html#rankings" if refresh else "tools/rankings.html",
+        {
+            "top_panel": top_panel,
+            "top_community": Ranking.of_community(tools.top_by_community_and_nearest(limit=10)),
+            "by_category": by_category,
+            "disagree": tools.panel_crowd_disagree()[:10],
+            "min_votes": settings.RANKING_MIN_VOTES,
+            "refresh": refresh,
+            **_weights_context(request, weighting, "#rankings"),
         },
     )
 

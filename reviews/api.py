@@ -4,13 +4,16 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, P, QueryEx, Router, Schema, Status
 
 from core.api import Error, InvalidInput, Slug
+from core.scoring import PanelVerdict
+from core.weights import WeightsRefused, weighted_panel
 from reviews import history
 from reviews.models import Persona
 from reviews.scorecard import ScorecardRow, scorecard
-from tools.api import ToolOut
+from reviews.weighting import judgments, weighting_about, weighting_read
+from tools.api import PanelOut, ToolOut
 from tools.models import Tool
 from tools.renames import follows_renames, follows_tool_renames, renamed_from
 
@@ -26,12 +29,44 @@ class ReviewOut(Schema):
     body: str
 
 
+class WeightsOut(Schema):
+    """The weights an answer's panel figures were counted with (``?w=``)."""
+
+    w: str = Field(description="As the site's addresses spell them: founder:2 or panel")
+    reweighted: bool
+    described: str = Field(description="Founder ×2, Futurist ×0; empty for the panel's own")
+    note: str
+
+
+# ``w`` as the pages read it: seat:weight items (0 to 3) for the seats that don't count once.
+WEIGHTS_HELP = (
+    "Your weights for the panel's seats, seat:weight with weights 0 to 3, comma-separated "
+    "(founder:2,futurist:0); seats left out count once; panel: the panel's own. The panel "
+    "figures and the pick are then counted with them, and weights says so."
+)
+
+Weights = QueryEx[str | None, P(description=WEIGHTS_HELP)]
+
+
 class ToolDetailOut(ToolOut):
     reviews: list[ReviewOut]
+    panel_own: PanelOut
 
     @staticmethod
     def resolve_reviews(tool: Tool) -> list[dict]:
         return tool.api_reviews
+
+    @staticmethod
+    def resolve_panel_own(tool: Tool) -> PanelVerdict:
+        return tool.panel_own
+
+
+class WeightedToolOut(ToolDetailOut):
+    weights: WeightsOut
+
+    @staticmethod
+    def resolve_weights(tool: Tool) -> dict:
+        return tool.api_weights
 
 
 class PersonaOut(Schema):
@@ -68,12 +103,23 @@ def with_reviews(tool: Tool, rows: list[ScorecardRow], column: int) -> Tool:
 
 
 @router.get(
-    "/tools/{slug}/", response={200: ToolDetailOut, 404: Error, 422: InvalidInput}, tags=["tools"]
+    "/tools/{slug}/",
+    response={200: WeightedToolOut, 400: Error, 404: Error, 422: InvalidInput},
+    tags=["tools"],
 )
 @follows_tool_renames
-def tool_detail(request: HttpRequest, slug: Slug):
+def tool_detail(request: HttpRequest, slug: Slug, w: Weights = None):
+    """A tool with its reviews; with ``w``, its panel verdict counted with those weights."""
     tool = get_object_or_404(Tool.objects.published().with_category(), slug=slug)
-    return with_reviews(tool, scorecard([tool]), 0)
+    rows = scorecard([tool])
+    try:
+        weighting = weighting_read(request, [row.persona for row in rows])
+    except WeightsRefused as reason:
+        return Status(400, {"detail": str(reason)})
+    if weighting.reweighted:
+        tool.panel_reweighted = weighted_panel(judgments(rows, 0), weighting.weights)
+    tool.api_weights = weighting_about(weighting)
+    return with_reviews(tool, rows, 0)
 
 
 @router.get("/personas/", response=list[PersonaOut], tags=["panel"])

@@ -4,16 +4,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
+from accounts.services import member_weights_save
 from core.bidi import isolate
 from core.charts import score_histogram
 from core.errors import problem
 from core.http import HtmxHttpRequest, back_url, per_reader_limit, sign_in_first
 from core.pagecache import cached_for_readers
 from core.paging import paginate
+from core.weights import WeightsRefused
 from reviews.forms import VOTE_DONE, VoteForm
 from reviews.models import Persona, Review
 from reviews.pending import pending_vote_keep
 from reviews.services import vote_cast_on
+from reviews.weighting import PARAM, refused, weighting_read
 from tools.models import Tool
 from tools.renames import follows_renames, follows_tool_renames, renamed_from
 
@@ -73,3 +76,25 @@ def tool_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return trigger_client_event(response, "community-changed")  # e.g. the pick refreshes
     messages.success(request, done)
     return redirect(f"{back}#tool-{tool.slug}")
+
+
+KEPT = "Your weights are kept: pages you open without weights in the address use them."
+FORGOTTEN = "Your weights are forgotten: pages show the panel's own again."
+
+
+@require_POST
+def weights_keep(request: HtmxHttpRequest) -> HttpResponse:
+    """Keep a member's weights for the panel (``w`` as the pages' addresses spell them), or
+    forget them (``w`` empty), then go back to the page they were on."""
+    back = back_url(request, "/")
+    if not request.user.is_authenticated:
+        return sign_in_first(request, back)
+    forget = request.POST.getlist(PARAM) in ([], [""])
+    try:
+        weighting = None if forget else weighting_read(request, Persona.objects.active())
+    except WeightsRefused as reason:
+        return refused(request, reason)
+    kept = "" if weighting is None or not weighting.reweighted else weighting.canonical
+    member_weights_save(member=request.user, weights=kept)
+    messages.success(request, KEPT if kept else FORGOTTEN)
+    return redirect(back)

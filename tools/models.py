@@ -517,8 +517,17 @@ class Tool(Publishable, CleanText, models.Model):
     def initial(self) -> str:
         return self.name[:1].upper()
 
+    # A page showing a reader's re-weighted view (reviews/weighting.py) puts the verdict it
+    # weighed here, so that every figure the page draws from ``panel`` is the weighted one;
+    # ``panel_own`` stays the panel's, for the page to say what the panel itself says.
+    panel_reweighted: PanelVerdict | None = None
+
     @property
     def panel(self) -> PanelVerdict:
+        return self.panel_own if self.panel_reweighted is None else self.panel_reweighted
+
+    @property
+    def panel_own(self) -> PanelVerdict:
         return panel_verdict(
             ships=self.panel_ships, skips=self.panel_skips, score_total=self.panel_score_total
         )

@@ -2,7 +2,7 @@
 empty list says, so no list tops itself with a half-heard verdict or hides why it is short."""
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -21,6 +21,13 @@ def community_rule(needed: int) -> str:
     )
 
 
+def panel_ranks(tools: Iterable[Tool]) -> list[str]:
+    """Tools level on the panel's ship % and mean score share a rank (the community's figure,
+    which only breaks the tie in the order, is not the panel's)."""
+    figures = [(tool.panel.ship_pct, tool.panel.mean_score) for tool in tools]
+    return rank_labels([1 + sum(1 for other in figures if other > mine) for mine in figures])
+
+
 @dataclass(frozen=True)
 class Ranking:
     """Tools in order, each with its rank as the page shows it ("3", or "=3" when shared)."""
@@ -28,7 +35,7 @@ class Ranking:
     tools: list[Tool]
     rule: str
     empty: str
-    ranks: list[str] = field(default_factory=list)
+    ranks: list[str] | None = None  # None: by the panel's figures, read when shown
 
     def __iter__(self) -> Iterator[Tool]:
         return iter(self.tools)
@@ -38,17 +45,14 @@ class Ranking:
 
     @property
     def ranked(self) -> list[tuple[str, Tool]]:
-        return list(zip(self.ranks, self.tools, strict=True))
+        ranks = self.ranks if self.ranks is not None else panel_ranks(self.tools)
+        return list(zip(ranks, self.tools, strict=True))
 
     @classmethod
     def of_panel(cls, tools: Iterable[Tool]) -> "Ranking":
-        """``tools`` from ``ToolQuerySet.top_by_panel``: tools level on the panel's ship % and
-        mean score share a rank (the community's figure, which only breaks the tie in the
-        order, is not the panel's)."""
-        tools = list(tools)
-        figures = [(tool.panel.ship_pct, tool.panel.mean_score) for tool in tools]
-        ranks = [1 + sum(1 for other in figures if other > mine) for mine in figures]
-        return cls(tools=tools, rule=PANEL_RULE, empty=PANEL_EMPTY, ranks=rank_labels(ranks))
+        """``tools`` from ``ToolQuerySet.top_by_panel``. Their ranks are read off their panel
+        verdicts when the list is shown, so a reader's weights set on them since count."""
+        return cls(tools=list(tools), rule=PANEL_RULE, empty=PANEL_EMPTY)
 
     @classmethod
     def of_community(cls, rows: Iterable[Tool]) -> "Ranking":
@@ -75,12 +79,15 @@ class Ranking:
         )
 
 
-def rankings_by_category(tools: ToolQuerySet, *, limit: int) -> dict[Category, dict[str, Ranking]]:
-    """The first ``limit`` tools of each category by the panel and by the community, in two
-    queries; a category is listed when either has something to show or to say."""
+def rankings_by_category(
+    tools: ToolQuerySet, *, limit: int, panel: ToolQuerySet | None = None
+) -> dict[Category, dict[str, Ranking]]:
+    """The first ``limit`` tools of each category by the panel (``panel``: the panel's
+    ranking to take them from, ``tools.top_by_panel()`` unless given) and by the community,
+    in two queries; a category is listed when either has something to show or to say."""
     shelves: dict[Category, dict[str, list[Tool]]] = {}
     for measure, ranked in [
-        ("panel", tools.top_by_panel()),
+        ("panel", tools.top_by_panel() if panel is None else panel),
         ("community", tools.community_standings()),
     ]:
         for tool in ranked.per_category(limit=limit):

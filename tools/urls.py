@@ -7,7 +7,6 @@ urlpatterns = [
     path("tools/", views.tool_list, name="tool-list"),
     path("tools/<slug:slug>/bookmark/", views.tool_bookmark, name="tool-bookmark"),
     path("tools/<slug:slug>/badge.svg", views.tool_badge, name="tool-badge"),
-    path("top/", views.rankings, name="rankings"),
     path("bookmarks/", views.bookmark_list, name="bookmark-list"),
     path("categories/", views.category_list, name="category-list"),
 ]

@@ -1,10 +1,10 @@
 """The catalogue's pages: the tool list, categories, rankings and a reader's bookmarks.
 
-A tool's own page and a category's page also show the panel and comparisons, so they live
-in comparisons/views.py.
+A tool's own page and a category's page also show the panel and comparisons, and the
+rankings count a reader's weights for the panel's reviews, so they live in
+comparisons/views.py.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,6 @@ from tools.bookmarks import SessionBookmarks, for_reader, reader_bookmarks
 from tools.embed import badge_response
 from tools.filters import CatalogueFilter
 from tools.models import Category, Tool
-from tools.rankings import Ranking, rankings_by_category
 from tools.renames import category_moved, follows_tool_renames
 from tools.services import bookmark_toggle
 
@@ -48,23 +47,6 @@ def tool_list(request: HtmxHttpRequest) -> HttpResponse:
 def category_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "tools/category_list.html", {"categories": Category.objects.with_tool_counts()}
-    )
-
-
-@require_safe
-@cached_for_readers(depends=on_votes)
-def rankings(request: HttpRequest) -> HttpResponse:
-    tools = Tool.objects.published().with_category()
-    return render(
-        request,
-        "tools/rankings.html",
-        {
-            "top_panel": Ranking.of_panel(tools.top_by_panel()[:10]),
-            "top_community": Ranking.of_community(tools.top_by_community_and_nearest(limit=10)),
-            "by_category": rankings_by_category(tools, limit=3),
-            "disagree": tools.panel_crowd_disagree()[:10],
-            "min_votes": settings.RANKING_MIN_VOTES,
-        },
     )
 
 

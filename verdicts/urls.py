@@ -42,7 +42,7 @@ SITEMAPS = {
             "comparisons:home",
             "comparisons:comparison-list",
             "tools:tool-list",
-            "tools:rankings",
+            "comparisons:rankings",
             "tools:category-list",
             "reviews:panel",
             "comparisons:methodology",

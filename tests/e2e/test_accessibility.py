@@ -61,6 +61,7 @@ def assert_clean(page: Page, axe_source: str) -> None:
     [
         "/",
         COMPARISON,
+        f"{COMPARISON}?w=futurist:0,founder:2",  # a reader's weights
         "/compare/?tools=smolvlm2-turbo,mistral-8x22b-v2,claude-code,cursor",
         "/tools/smolvlm2-turbo/",
         "/tools/",
@@ -71,6 +72,7 @@ def assert_clean(page: Page, axe_source: str) -> None:
         "/categories/developer-tools/",
         "/panel/",
         "/top/",
+        "/top/?w=futurist:0,founder:2",
         "/newsletter/",
         "/newsletter/unsubscribe/sample/",
         "/accounts/signup/",

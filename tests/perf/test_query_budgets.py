@@ -34,7 +34,7 @@ BUDGETS = {
     "{category}": 4,
     "/panel/": 1,
     "/panel/builder/": 4,
-    "/top/": 5,
+    "/top/": 6,  # with the seats, for the weights form
     "/bookmarks/": 1,
     "/newsletter/": 2,
     "/feeds/comparisons/": 1,

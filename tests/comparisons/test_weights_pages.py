@@ -1,0 +1,203 @@
+"""A reader's weights on the comparison page and /top/: the GET form, the canonical address,
+junk refused, one cached page per weight set, and a member's saved weights."""
+
+import pytest
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_the_page_without_weights_is_the_panels(client, pair):
+    page = text(client.get(pair))
+    assert 'Ship with <a href="/tools/beta/">Beta</a>.' in page
+    assert "Re-weighted view" not in page
+    assert 'name="w"' in page  # the form is there, one select per seat
+    assert 'value="builder:3"' in page
+
+
+def test_weights_in_the_address_reweigh_the_cards_the_table_and_the_pick(client, pair):
+    response = client.get(f"{pair}?w=builder:3")
+    assert response.status_code == 200
+    page = text(response)
+    assert "The pick with your weights" in page
+    assert 'Ship with <a href="/tools/alpha/">Alpha</a>.' in page
+    assert "Higher panel ship rate: 67% against 33%." in page
+    assert "Re-weighted view: Builder ×3." in page
+    assert "The panel's own verdict: ship with Beta." in page
+    assert "Ship · 4 ship / 2 skip, weighted" in page  # Alpha's Decision table row
+    assert "the panel's own: 50%, Split" in page  # beside each card's weighted ring
+    assert '<option value="builder:3" selected>' in page
+    assert 'href="/compare/alpha-vs-beta/?w=panel">Back to the panel\'s own weights' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("w=builder:3&w=skeptic:1&w=futurist:1&w=founder:1", "w=builder:3"),  # the form's
+        ("w=founder:2,builder:0", "w=builder:0,founder:2"),
+        ("w=Founder:2", "w=founder:2"),
+        ("w=builder:1&w=founder:1", "w=panel"),
+        ("w=builder%3A3", None),  # the same address, encoded: served as it is
+    ],
+)
+def test_weights_spelled_another_way_go_to_the_canonical_address(client, pair, query, canonical):
+    response = client.get(f"{pair}?{query}")
+    if canonical is None:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 301
+        assert response["Location"] == f"{pair}?{canonical}"
+
+
+def test_the_panels_own_weights_by_name(client, pair):
+    page = text(client.get(f"{pair}?w=panel"))
+    assert "Re-weighted view" not in page and 'Ship with <a href="/tools/beta/">Beta</a>.' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("w=dreamer:2", "There is no seat called “dreamer” on the panel."),
+        ("w=founder:9", "A seat&#x27;s weight is a whole number from 0 to 3."),
+        ("w=founder", "Weights read seat:weight"),
+        ("w=founder:2,founder:1", "weighted twice"),
+        ("w=builder:0,skeptic:0,futurist:0,founder:0", "no seat counts"),
+        ("w=" + "x" * 500, "more weights"),
+    ],
+)
+def test_junk_weights_are_a_400_that_says_why(client, pair, query, says):
+    response = client.get(f"{pair}?{query}")
+    assert response.status_code == 400
+    page = text(response)
+    assert says in page
+    assert "See this page with the panel's own weights" in page
+    assert response.get("X-Page-Cache") != "miss"  # never kept
+
+
+def test_junk_weights_from_htmx_are_a_notice(client, pair):
+    response = client.get(f"{pair}?w=founder:9", headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert 'id="messages"' in response.content.decode()
+
+
+def test_each_weight_set_is_a_page_of_its_own_in_the_cache(client, pair):
+    first = client.get(f"{pair}?w=builder:3")
+    other = client.get(f"{pair}?w=founder:3")
+    assert first["X-Page-Cache"] == other["X-Page-Cache"] == "miss"
+    assert first.content != other.content
+    assert client.get(f"{pair}?w=builder:3")["X-Page-Cache"] == "hit"
+    plain = client.get(pair)
+    assert plain["X-Page-Cache"] == "miss" and plain.content != first.content
+    # The same weights in another order are sent to the one address, kept once.
+    moved = client.get(f"{pair}?w=skeptic:1,builder:3")
+    assert moved.status_code == 301 and moved["Location"] == f"{pair}?w=builder:3"
+    assert client.get(moved["Location"])["X-Page-Cache"] == "hit"
+
+
+def test_htmx_gets_the_pick_and_the_weighted_figures_out_of_band(client, pair):
+    response = client.get(f"{pair}?w=builder:3", headers={"HX-Request": "true"})
+    page = text(response)
+    assert page.startswith('<div id="pick"')
+    assert f'hx-get="{pair}?w=builder:3"' in page  # a vote refreshes it with the weights
+    for part in ("panel-row-alpha", "score-row-beta", "panel-figure-alpha", "weights-status"):
+        assert f'id="{part}" hx-swap-oob=' in page
+    assert "<html" not in page
+
+
+def test_the_reversed_pair_keeps_its_weights(client, pair):
+    response = client.get("/compare/beta-vs-alpha/?w=builder:3")
+    assert response.status_code == 301
+    assert response["Location"] == f"{pair}?w=builder:3"
+
+
+def test_rankings_count_the_weights(client, pair, settings):
+    plain = client.get("/top/").context["top_panel"]
+    assert [tool.slug for tool in plain] == ["beta", "alpha"]
+    response = client.get("/top/?w=builder:3")
+    assert response.status_code == 200
+    ranked = response.context["top_panel"]
+    assert [tool.slug for tool in ranked] == ["alpha", "beta"]
+    assert [tool.panel.ship_pct for tool in ranked] == [67, 33]
+    page = text(response)
+    assert "Re-weighted view: Builder ×3." in page
+    by_category = response.context["by_category"]
+    [top] = by_category.values()
+    assert [tool.slug for tool in top["panel"]] == ["alpha", "beta"]
+
+
+def test_rankings_refuse_junk_and_send_other_spellings_on(client, pair):
+    assert client.get("/top/?w=dreamer:1").status_code == 400
+    moved = client.get("/top/?w=founder:1,builder:3")
+    assert moved.status_code == 301 and moved["Location"] == "/top/?w=builder:3"
+
+
+def test_rankings_htmx_answer_is_the_rankings(client, pair):
+    page = text(client.get("/top/?w=builder:3", headers={"HX-Request": "true"}))
+    assert page.startswith('<div id="rankings">')
+    assert 'id="weights-status" hx-swap-oob=' in page
+
+
+# A member's weights
+
+
+def test_a_member_keeps_weights_and_pages_open_with_them(client, pair, settings):
+    member = UserFactory()
+    client.force_login(member)
+    page = text(client.get(f"{pair}?w=builder:3"))
+    assert "Keep these weights" in page
+    kept = client.post("/weights/", {"w": "builder:3", "next": f"{pair}?w=builder:3"})
+    assert kept.status_code == 302 and kept["Location"] == f"{pair}?w=builder:3"
+    member.refresh_from_db()
+    assert member.panel_weights == "builder:3"
+    # Opened without weights, the page sends the member to it with theirs.
+    opened = client.get(pair)
+    assert opened.status_code == 302 and opened["Location"] == f"{pair}?w=builder:3"
+    assert "private" in opened["Cache-Control"]
+    assert client.get("/top/")["Location"] == "/top/?w=builder:3"
+    page = text(client.get(f"{pair}?w=builder:3"))
+    assert "These are your saved weights" in page and "Forget my weights" in page
+    # The panel's own, by name, without forgetting.
+    page = text(client.get(f"{pair}?w=panel"))
+    assert "Re-weighted view" not in page and "You have saved weights" in page
+    # Weights naming a seat since retired: refused, with the way to forget them.
+    member.panel_weights = "dreamer:2"
+    member.save()
+    refused = client.get(pair, follow=True)
+    assert refused.status_code == 400 and "Forget my weights" in text(refused)
+    settings.PAGE_CACHE_ENABLED = False  # rendered for the member, not from a shell
+    assert "Forget my weights" in text(client.get(refused.redirect_chain[-1][0]))
+    forgot = client.post("/weights/", {"w": "", "next": pair})
+    assert forgot.status_code == 302
+    member.refresh_from_db()
+    assert member.panel_weights == ""
+    assert client.get(pair).status_code == 200
+
+
+def test_the_shell_never_holds_one_members_weights_state(client, pair):
+    """The page is kept once for everyone; the saved-weights part is each reader's own."""
+    client.get(f"{pair}?w=builder:3")  # kept, for nobody
+    member = UserFactory(panel_weights="builder:3")
+    client.force_login(member)
+    response = client.get(f"{pair}?w=builder:3")
+    assert response["X-Page-Cache"] == "hit"
+    assert "These are your saved weights" in text(response)
+    client.logout()
+    page = text(client.get(f"{pair}?w=builder:3"))
+    assert "saved weights" not in page and "Keep these weights" not in page
+
+
+def test_keeping_weights_checks_them(client, pair):
+    client.force_login(UserFactory())
+    assert client.post("/weights/", {"w": "dreamer:2"}).status_code == 400
+    kept = client.post("/weights/", {"w": "founder:2,builder:1", "next": "/top/"})
+    assert kept.status_code == 302
+
+
+def test_signed_out_readers_are_asked_to_sign_in_to_keep_weights(client, pair):
+    response = client.post("/weights/", {"w": "builder:3", "next": pair})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
