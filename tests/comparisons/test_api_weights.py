@@ -18,6 +18,7 @@ def test_a_comparison_with_weights_says_so_and_keeps_the_panels_own(client, pair
     assert data["pick"] == {
         "winner": "alpha",
         "reason": "Higher panel ship rate: 67% against 33%.",
+        "changes": [],  # what would change it is said of the panel's own pick only
     }
     assert data["panel_pick"]["winner"] == "beta"
     alpha = data["tools"][0]
