@@ -12,7 +12,7 @@ from django.db.models import F
 
 from comparisons.models import Comparison
 from comparisons.sidebyside import SideBySide, side_by_side
-from core import scoring
+from core import scoring, weights
 from core.badges import BADGES, Badge
 from reviews.scorecard import ScorecardRow, scorecard
 from tools.models import Tool
@@ -30,6 +30,8 @@ class Rules:
     panel_rule: str
     community_rule: str
     max_votes_looked_for: int
+    min_weight: int
+    max_weight: int
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def rules() -> Rules:
         panel_rule=PANEL_RULE,
         community_rule=community_rule(settings.RANKING_MIN_VOTES),
         max_votes_looked_for=scoring.MAX_VOTES_LOOKED_FOR,
+        min_weight=weights.MIN_WEIGHT,
+        max_weight=weights.MAX_WEIGHT,
     )
 
 

@@ -106,3 +106,12 @@ def test_each_badge_is_stated_with_its_rule_its_exit_and_a_holder(client, panel)
     for badge in BADGES:
         assert f"{badge.name} {badge.rule} {badge.exit}" in text
     assert "Held now by Favoured: Ship · 3 ship / 1 skip, 83/100" in text
+
+
+def test_the_weights_are_explained_with_their_bounds(client, monkeypatch):
+    from core import weights
+
+    assert "a weight from ×0 to ×3" in page_text(client)
+    monkeypatch.setattr(weights, "MAX_WEIGHT", 5)
+    cache.clear()
+    assert "a weight from ×0 to ×5" in page_text(client)
