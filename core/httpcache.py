@@ -33,7 +33,8 @@ from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -74,9 +75,7 @@ def shared(
     patch_cache_control(response, public=True, max_age=0, s_maxage=settings.HTTP_CACHE_SECONDS)
     # The page cache keeps an htmx fragment and the full page apart: so must every cache.
     patch_vary_headers(response, ["HX-Request"])
-    header = settings.HTTP_CACHE_KEY_HEADER
-    separator = ", " if header.lower() in COMMA_SEPARATED else " "
-    response[header] = separator.join(surrogate_key(name) for name in names)
+    header = keys_name(response, names)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(rendered_at)
     answer = get_conditional_response(
@@ -86,6 +85,26 @@ def shared(
         for name in (header, "X-Page-Cache"):
             answer[name] = response[name]
     return answer
+
+
+def keys_name(response: HttpResponseBase, names: Iterable[str]) -> str:
+    """Name ``names`` as the response's surrogate keys; returns the header it set."""
+    header = settings.HTTP_CACHE_KEY_HEADER
+    separator = ", " if header.lower() in COMMA_SEPARATED else " "
+    response[header] = separator.join(surrogate_key(name) for name in names)
+    return header
+
+
+def streamed(response: StreamingHttpResponse, names: Iterable[str]) -> StreamingHttpResponse:
+    """A streamed answer that is the same for everyone (an open-data export): kept by shared
+    caches under the surrogate keys of ``names`` until a purge or ``HTTP_CACHE_SECONDS``, so a
+    burst of downloads costs one pass over the database. It has no validator (a stream is not
+    hashed before it goes), so browsers that ask again get it again, from the shared cache."""
+    if settings.HTTP_CACHE_SECONDS <= 0:
+        return private(response)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.HTTP_CACHE_SECONDS)
+    keys_name(response, names)
+    return response
 
 
 def private(response: HttpResponse) -> HttpResponse:

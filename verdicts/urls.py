@@ -45,6 +45,7 @@ SITEMAPS = {
             "tools:rankings",
             "tools:category-list",
             "reviews:panel",
+            "comparisons:open-data",
         ]
     ),
     "comparisons": ComparisonSitemap,
