@@ -11,6 +11,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -73,7 +74,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def data_export(request: HttpRequest, dataset: str, format: str) -> StreamingHttpResponse:
+def data_export(request: HttpRequest, dataset: str, format: str) -> HttpResponseBase:
     """One export, streamed as it is read (comparisons/opendata.py). Not kept in the page
     cache, which holds whole pages: the HTTP cache in front keeps it instead, told by the
     same versions as the pages that show its figures."""
@@ -83,10 +84,11 @@ def data_export(request: HttpRequest, dataset: str, format: str) -> StreamingHtt
     if request.GET:  # as for the pages: a made-up query is no file of its own (core/pagecache)
         return HttpResponsePermanentRedirect(escape_uri_path(request.path))
     snapshot = Snapshot(export, format, timezone.now())
-    rows = iter(()) if request.method == "HEAD" else export.stream()
-    response = StreamingHttpResponse(
-        STREAMS[format](snapshot, rows), content_type=CONTENT_TYPES[format]
-    )
+    if request.method == "HEAD":  # the headers alone, without reading a row
+        response = HttpResponse(content_type=CONTENT_TYPES[format])
+    else:
+        stream = STREAMS[format](snapshot, export.stream())
+        response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'inline; filename="{export.name}.{format}"'
     response["Data-As-Of"] = snapshot.stamp
     response["Data-Licence"] = f"{LICENCE} {LICENCE_URL}"

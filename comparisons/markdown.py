@@ -192,7 +192,10 @@ def llms_txt(comparisons: Iterable[Comparison], tools: Iterable[Tool]) -> str:
         "",
         "## Comparisons",
         "",
-        *(f"- {_link(text(c.title), pair_twin_path(c.slug))}" for c in comparisons),
+        *(
+            [f"- {_link(text(c.title), pair_twin_path(c.slug))}" for c in comparisons]
+            or ["No comparisons published yet."]
+        ),
         "",
         "## Tools",
         "",

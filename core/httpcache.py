@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -95,7 +95,7 @@ def keys_name(response: HttpResponseBase, names: Iterable[str]) -> str:
     return header
 
 
-def streamed(response: StreamingHttpResponse, names: Iterable[str]) -> StreamingHttpResponse:
+def streamed(response: HttpResponseBase, names: Iterable[str]) -> HttpResponseBase:
     """A streamed answer that is the same for everyone (an open-data export): kept by shared
     caches under the surrogate keys of ``names`` until a purge or ``HTTP_CACHE_SECONDS``, so a
     burst of downloads costs one pass over the database. It has no validator (a stream is not
