@@ -98,6 +98,7 @@ def tool_page(tool: Tool, rows: list[ScorecardRow], comparisons: Iterable[Compar
         "",
         f"{text(tool.vendor or 'AI tool')} · {text(tool.category.name)}",
         "",
+        *([] if tool.is_live else ["Draft preview: readers can't see this tool yet.", ""]),
         "## Verdict",
         "",
         f"- Panel verdict: {panel.summary}",
@@ -129,7 +130,13 @@ def tool_page(tool: Tool, rows: list[ScorecardRow], comparisons: Iterable[Compar
 def comparison_page(pair: Pair, sbs: SideBySide) -> str:
     """The twin of /compare/<a>-vs-<b>/: the pick, the Decision table, the scorecard, the tools."""
     tools, comparison = sbs.tools, pair.comparison
-    lines = [f"# {text(pair.title)}: which one should you ship with?", "", "## Our pick", ""]
+    lines = [f"# {text(pair.title)}: which one should you ship with?", ""]
+    if comparison and not comparison.is_live:
+        lines += ["Draft preview: readers can't see this comparison yet.", ""]
+    for tool in tools:
+        if not tool.is_live:
+            lines += [f"Draft preview: {text(tool.name)} is not published yet.", ""]
+    lines += ["## Our pick", ""]
     if sbs.winner:
         lines.append(f"Ship with {_link(text(sbs.winner.name), tool_twin_path(sbs.winner))}.")
     else:

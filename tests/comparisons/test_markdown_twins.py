@@ -111,7 +111,12 @@ def test_a_draft_tool_has_no_twin_for_readers_but_editors_preview_it(client, jud
     assert client.get("/compare/secret-model-vs-smolvlm2-turbo.md").status_code == 404
     editor = Client()
     editor.force_login(UserFactory(is_staff=True))
-    assert "Secret praise" in twin(editor, "/tools/secret-model.md")
+    preview = twin(editor, "/tools/secret-model.md")
+    assert "Secret praise" in preview and "Draft preview: readers can't see" in preview
+    assert "Draft preview" not in twin(editor, f"{TURBO}.md")
+    pair = twin(editor, "/compare/smolvlm2-turbo-vs-fresh-tool.md")
+    assert "Draft preview: readers can't see this comparison yet." in pair
+    assert "Not for readers yet." in pair
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from comparisons import opendata
-from comparisons.opendata import EXPORTS, FORMATS
+from comparisons.opendata import COMPARISON_COLUMNS, EXPORTS, FORMATS
 from reviews.services import reviews_delete
 from tests.factories import ToolFactory, UserFactory, VoteFactory
 from tests.support.markup import Markup, visible_text
@@ -310,3 +310,12 @@ def test_an_export_of_thousands_of_tools_streams_in_many_pieces(
     assert seventh["community_summary"] == "0% ship · 2 votes"
     json_pieces, _ = streamed(client.get("/data/verdicts.json"))
     assert len(json_pieces) >= 3000 // opendata.BATCH_SIZE
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_an_empty_export_is_still_a_whole_file(client, format):
+    _, text = streamed(client.get(f"/data/comparisons.{format}"))
+    if format == "json":
+        assert json.loads(text)["rows"] == []
+    else:
+        assert list(csv.reader(io.StringIO(text))) == [[c.name for c in COMPARISON_COLUMNS]]
