@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.ownparts import weights_state
-from comparisons import share, structured_data
+from comparisons import markdown, share, structured_data
 from comparisons.forms import CompareForm, Picker, PickForm, Slot, slot_label
 from comparisons.history import pair_history
 from comparisons.methodology import methodology as the_methodology
@@ -234,6 +234,20 @@ def rankings(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+MARKDOWN = "text/markdown; charset=utf-8"
+
+
+@require_safe
+@cached_for_readers(depends=_pair_tools)
+def comparison_markdown(request: HttpRequest, slug: str) -> HttpResponse:
+    """The page above as Markdown (comparisons/markdown.py): the same pair, the same figures."""
+    pair = pair_resolve(slug=slug, user=request.user)
+    if slug != pair.slug:
+        return redirect("comparisons:comparison-markdown", pair.slug, permanent=True)
+    text = markdown.comparison_page(pair, side_by_side(pair.tools))
+    return HttpResponse(text, content_type=MARKDOWN)
+
+
 @require_safe
 @follows_tool_renames
 @cached_for_readers(depends=lambda request, slug: [tool_votes(slug)])
@@ -257,6 +271,17 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "picker": Picker.starting(fixed=tool),
         },
     )
+
+
+@require_safe
+@follows_tool_renames
+@cached_for_readers(depends=lambda request, slug: [tool_votes(slug)])
+def tool_markdown(request: HttpRequest, slug: str) -> HttpResponse:
+    """The page above as Markdown: the card, the facts, the scorecard, its comparisons."""
+    tool = get_object_or_404(Tool.objects.visible_to(request.user).with_category(), slug=slug)
+    comparisons = Comparison.objects.published().involving(tool).with_tools().newest_first()
+    text = markdown.tool_page(tool, scorecard([tool]), comparisons)
+    return HttpResponse(text, content_type=MARKDOWN)
 
 
 @require_safe

@@ -34,6 +34,7 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -57,7 +58,7 @@ def validator(content: str) -> str:
     return f'W/"{hashlib.blake2b(content.encode(), digest_size=16).hexdigest()}"'
 
 
-def name_keys(response: HttpResponse, names: Iterable[str]) -> str:
+def name_keys(response: HttpResponseBase, names: Iterable[str]) -> str:
     """Name ``names`` as the response's surrogate keys, so that a purge of any of them drops
     it from the shared caches; returns the header that carries them."""
     header = settings.HTTP_CACHE_KEY_HEADER
@@ -93,6 +94,18 @@ def shared(
         for name in (header, "X-Page-Cache"):
             answer[name] = response[name]
     return answer
+
+
+def streamed(response: HttpResponseBase, names: Iterable[str]) -> HttpResponseBase:
+    """A streamed answer that is the same for everyone (an open-data export): kept by shared
+    caches under the surrogate keys of ``names`` until a purge or ``HTTP_CACHE_SECONDS``, so a
+    burst of downloads costs one pass over the database. It has no validator (a stream is not
+    hashed before it goes), so browsers that ask again get it again, from the shared cache."""
+    if settings.HTTP_CACHE_SECONDS <= 0:
+        return private(response)
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.HTTP_CACHE_SECONDS)
+    name_keys(response, names)
+    return response
 
 
 def private(response: HttpResponse) -> HttpResponse:

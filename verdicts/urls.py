@@ -46,6 +46,7 @@ SITEMAPS = {
             "tools:category-list",
             "reviews:panel",
             "comparisons:methodology",
+            "comparisons:open-data",
         ]
     ),
     "comparisons": ComparisonSitemap,

@@ -76,3 +76,8 @@ def json_strings(data) -> list[str]:
     if isinstance(data, list):
         return [s for item in data for s in json_strings(item)]
     return []
+
+
+def visible_text(html: str) -> str:
+    """A page's text as a reader sees it, its spacing collapsed to single spaces."""
+    return " ".join(" ".join(Markup(html).text).split())
