@@ -68,7 +68,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
         "example_citation": example,
-        "methodology": markdown.METHODOLOGY_PATH,
+        "methodology": reverse("comparisons:methodology"),
     }
     return render(request, "comparisons/open_data.html", context)
 

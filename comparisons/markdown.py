@@ -228,8 +228,8 @@ def llms_txt(comparisons: Iterable[Comparison], tools: Iterable[Tool]) -> str:
         "",
         "## Methodology",
         "",
-        f"- {_link('How the verdicts are worked out', reverse('comparisons:methodology'))}: every rule and "
-        "threshold behind a label, a ship percentage and a pick",
+        f"- {_link('How the verdicts are worked out', reverse('comparisons:methodology'))}: "
+        "every rule and threshold behind a label, a ship percentage and a pick",
         "",
         "## Optional",
         "",

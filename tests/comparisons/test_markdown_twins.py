@@ -30,7 +30,7 @@ def page_text(client, url: str) -> str:
 
 def numbers(text: str) -> list[str]:
     """Every figure in a text: percentages, scores out of 100, vote counts, in order."""
-    return re.findall(r"\d+%|\d+/100|\d+ votes?|\d+ ship / \d+ skip", text)
+    return re.findall(r"\d+%|\d+/100|\d+ of \d+ votes|\d+ votes?|\d+ ship / \d+ skip", text)
 
 
 @pytest.mark.django_db
@@ -38,9 +38,9 @@ def test_a_tool_twin_has_the_figures_of_its_page(client, judged):
     markdown = twin(client, f"{TURBO}.md")
     page = page_text(client, f"{TURBO}/")
     facts = re.search(r"Facts (.+?) Panel scorecard", page)[1]
-    assert numbers(facts) == ["4 ship / 0 skip", "79/100", "67%", "3 votes"]
+    assert numbers(facts) == ["4 ship / 0 skip", "79/100", "67%", "3 of 10 votes"]
     verdict = markdown.split("## Verdict")[1].split("## About")[0]
-    assert numbers(verdict) == ["4 ship / 0 skip", "100%", "79/100", "67%", "3 votes"]
+    assert numbers(verdict) == ["4 ship / 0 skip", "100%", "79/100", "67%", "3 of 10 votes"]
     card = re.search(r"Panel ship (\d+%) ✓ Ship Community (.+?) Entry (\w+)", page)
     for line in [
         "- Panel verdict: Ship · 4 ship / 0 skip",
@@ -65,16 +65,20 @@ def test_a_tool_twin_has_the_figures_of_its_page(client, judged):
 def test_a_comparison_twin_has_the_figures_of_its_page(client, judged):
     markdown = twin(client, f"{PAIR}.md")
     page = page_text(client, f"{PAIR}/")
-    pick = re.search(r"Our pick Ship with (.+?) \. (.+?\.) Which one", page)
+    pick = re.search(
+        r"Our pick Ship with (.+?) \. (.+?\.) (?:What would change it .+? )?Which one", page
+    )
     assert f"Ship with [{pick[1]}](http://127.0.0.1:8000{TURBO}.md)." in markdown
     assert f"\n{pick[2]}\n" in markdown
     decision = re.search(r"Decision Decision table: .+? Category", page)[0]
     table = markdown.split("## Decision")[1].split("## Reviewer scorecard")[0]
-    in_page = ["4 ship / 0 skip", "3 ship / 1 skip", "79/100", "73/100", "67%", "3 votes"]
+    in_page = ["4 ship / 0 skip", "3 ship / 1 skip", "79/100", "73/100", "67%", "3 of 10 votes"]
     assert numbers(decision) == in_page
     # The twin's table also has the cards' panel ship %, beside the page's rows.
     assert numbers(table) == [*in_page[:2], "100%", "75%", *in_page[2:]]
-    assert "| Community | 67% ship · 3 votes | No community votes yet |" in table
+    assert (
+        "| Community | 67% ship · Preliminary (3 of 10 votes) | No community votes yet |" in table
+    )
     assert "| Pricing | Free / Open weights (Apache 2.0) | From $2 per million tokens |" in table
     assert "| Entry price | Free | Paid |" in table
     scorecard = re.search(
@@ -272,9 +276,9 @@ CHANGES = {
     "a vote": (
         voted,
         {
-            f"{TURBO}.md": ("- Community: 50% ship · 4 votes",),
-            f"{PAIR}.md": ("| Community | 50% ship · 4 votes |",),
-            "/data/verdicts.csv": ("50% ship · 4 votes",),
+            f"{TURBO}.md": ("- Community: 50% ship · Preliminary (4 of 10 votes)",),
+            f"{PAIR}.md": ("| Community | 50% ship · Preliminary (4 of 10 votes) |",),
+            "/data/verdicts.csv": ("50% ship · Preliminary (4 of 10 votes)",),
         },
     ),
     "a tool's pricing": (

@@ -44,7 +44,9 @@ def tool_page_figures(client, tool: Tool) -> dict[str, str]:
     text = visible_text(client.get(tool.get_absolute_url()).content.decode())
     card = re.search(r"Panel ship (?:(\d+)% )?(?:[✓✕±] )?(Ship|Skip|Split|Awaiting panel)", text)
     facts = re.search(
-        r"Facts Panel verdict (.+?) Mean panel score (—|\d+/100) Community (.+?) Pricing", text
+        r"Facts Panel verdict (.+?) Mean panel score (—|\d+/100) Community (.+?)"
+        r"(?: \d+ more \w+ votes? would [^.]+\.| One more vote either way [^.]+\.)? Pricing",
+        text,
     )
     return {
         "panel_ship_pct": card[1] or "",
@@ -76,7 +78,7 @@ def test_the_verdicts_csv_has_the_figures_each_tool_page_shows(client, judged):
         "community_ships": "2",
         "community_skips": "1",
         "community_ship_pct": "67",
-        "community_summary": "67% ship · 3 votes",
+        "community_summary": "67% ship · Preliminary (3 of 10 votes)",
         "community_preliminary": "true",  # 3 votes, and rankings need 10
     }
     assert turbo["url"].endswith("/tools/smolvlm2-turbo/")
@@ -102,7 +104,9 @@ def test_the_community_figure_stops_being_preliminary_at_the_rankings_minimum(
 def test_the_comparisons_export_names_the_pick_the_page_names(client, judged):
     [row] = csv_rows(client, "comparisons")
     text = visible_text(client.get(judged["comparison"].get_absolute_url()).content.decode())
-    answer = re.search(r"Our pick Ship with (.+?) \. (.+?\.) Which one", text)
+    answer = re.search(
+        r"Our pick Ship with (.+?) \. (.+?\.) (?:What would change it .+? )?Which one", text
+    )
     assert row["pick"] == Tool.objects.get(name=answer[1]).slug == "smolvlm2-turbo"
     assert row["pick_reason"] == answer[2] == "Higher panel ship rate: 100% against 75%."
     assert (row["slug"], row["title"], row["editor_note"]) == (
@@ -266,7 +270,7 @@ def test_a_vote_shows_in_the_next_export(client, judged):
     csv_rows(client, "verdicts")
     VoteFactory(member=UserFactory(), tool=judged["mixtral"], value="skip")
     mixtral = next(row for row in csv_rows(client, "verdicts") if row["tool"] == "mistral-8x22b-v2")
-    assert mixtral["community_summary"] == "0% ship · 1 vote"
+    assert mixtral["community_summary"] == "0% ship · Preliminary (1 of 10 votes)"
 
 
 def test_an_export_of_thousands_of_tools_streams_in_many_pieces(
@@ -307,7 +311,7 @@ def test_an_export_of_thousands_of_tools_streams_in_many_pieces(
         "Ship · 3 ship / 0 skip",
         "90",
     )
-    assert seventh["community_summary"] == "0% ship · 2 votes"
+    assert seventh["community_summary"] == "0% ship · Preliminary (2 of 10 votes)"
     json_pieces, _ = streamed(client.get("/data/verdicts.json"))
     assert len(json_pieces) >= 3000 // opendata.BATCH_SIZE
 

@@ -27,6 +27,7 @@ from watchlists.models import Follow, Follower
 NOT_PAGES = {
     "tools:tool-bookmark",  # POST only
     "reviews:tool-vote",  # POST only
+    "reviews:weights-keep",  # POST only
     "watchlists:follow",  # POST only
     "watchlists:follow-by-email",  # POST only
     "newsletter:subscribe",  # checked: it has no arguments, so it is in the sweep
