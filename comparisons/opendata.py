@@ -153,6 +153,7 @@ TOOL_COLUMNS = (
     Column("pricing", "The prices in a few words."),
     Column("licence", "The tool's own licence, as its makers state it."),
     Column("website", "The tool's own site."),
+    Column("relationship", "Anything Verdicts has with its makers, as its page says, or None."),
     Column("published_at", "When it went up on Verdicts (UTC)."),
 )
 
@@ -160,7 +161,7 @@ TOOL_COLUMNS = (
 def tool_rows(tools: QuerySet) -> Iterator[Row]:
     fields = ["slug", "name", "category__slug", "category__name", "vendor", "tagline"]
     fields += ["description", "pricing_entry", "pricing_detail", "license", "website"]
-    for tool in _stream(tools, [*fields, "published_at"]):
+    for tool in _stream(tools, [*fields, "relationship", "published_at"]):
         yield {
             "slug": tool["slug"],
             "name": tool["name"],
@@ -174,6 +175,7 @@ def tool_rows(tools: QuerySet) -> Iterator[Row]:
             "pricing": tool["pricing_detail"],
             "licence": tool["license"],
             "website": tool["website"],
+            "relationship": tool["relationship"],
             "published_at": tool["published_at"],
         }
 

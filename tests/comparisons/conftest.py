@@ -93,11 +93,15 @@ SCORES = {
 
 @pytest.fixture
 def pair(panel):
-    """Alpha vs Beta, reviewed so that weights change the pick: its page's address."""
+    return reviewed_pair(panel)
+
+
+def reviewed_pair(seats) -> str:
+    """Alpha vs Beta, reviewed by ``seats`` so that weights change the pick: its address."""
     alpha = ToolFactory(name="Alpha", slug="alpha")
     beta = ToolFactory(name="Beta", slug="beta", category=alpha.category)
     for tool in (alpha, beta):
-        for seat, (call, score) in zip(panel, SCORES[tool.slug], strict=True):
+        for seat, (call, score) in zip(seats, SCORES[tool.slug], strict=True):
             ReviewFactory(tool=tool, persona=seat, call=Call(call), score=score)
     ComparisonFactory(tool_a=alpha, tool_b=beta)
     return "/compare/alpha-vs-beta/"

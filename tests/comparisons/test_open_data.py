@@ -145,6 +145,7 @@ def test_the_tools_export_has_the_catalogue(client, judged):
     rows = {row["slug"]: row for row in csv_rows(client, "tools")}
     assert rows["smolvlm2-turbo"]["pricing"] == "Free / Open weights (Apache 2.0)"
     assert rows["smolvlm2-turbo"]["licence"] == "Apache 2.0"
+    assert rows["smolvlm2-turbo"]["relationship"] == "None"  # the disclosure, as on its page
     assert rows["mistral-8x22b-v2"]["entry_price"] == "paid"
     assert rows["mistral-8x22b-v2"]["category_name"] == "Developer Tools"
 

@@ -6,34 +6,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from reviews.models import Call
-from tests.factories import (
-    ComparisonFactory,
-    PersonaFactory,
-    ReviewFactory,
-    ToolFactory,
-)
-
-# The panel's own pick is Beta (level on ship rate, ahead on score); Builder ×3 makes it Alpha.
-SCORES = {
-    "alpha": [("ship", 90), ("ship", 80), ("skip", 40), ("skip", 30)],
-    "beta": [("skip", 50), ("skip", 55), ("ship", 85), ("ship", 75)],
-}
+from tests.comparisons.conftest import reviewed_pair
 
 
 @pytest.fixture
-def pair(transactional_db) -> str:
-    seats = [
-        PersonaFactory(name=name, slug=name.lower(), order=order, lens=f"{name}'s lens")
-        for order, name in enumerate(["Builder", "Skeptic", "Futurist", "Founder"], start=1)
-    ]
-    alpha = ToolFactory(name="Alpha", slug="alpha")
-    beta = ToolFactory(name="Beta", slug="beta", category=alpha.category)
-    for tool in (alpha, beta):
-        for seat, (call, score) in zip(seats, SCORES[tool.slug], strict=True):
-            ReviewFactory(tool=tool, persona=seat, call=Call(call), score=score)
-    ComparisonFactory(tool_a=alpha, tool_b=beta)
-    return "/compare/alpha-vs-beta/"
+def pair(transactional_db, panel) -> str:
+    """The comparison tests' pair, committed, so that the browser's server sees it."""
+    return reviewed_pair(panel)
 
 
 def test_reweighting_updates_the_page_in_place(page: Page, pair):
