@@ -48,17 +48,33 @@ from tools.renames import category_moved, follows_category_renames, follows_tool
 
 
 @require_safe
-@cached_for_readers(depends=on_votes)
+@with_saved_weights
+@cached_for_readers(depends=on_votes, query=(PARAM,), repeated=(PARAM,))
 def home(request: HttpRequest) -> HttpResponse:
+    """The latest comparisons and the top tools; a reader's weights (as on /top/) count in the
+    panel's top five. The seats are read only when the address names weights."""
+    seats = list(Persona.objects.active()) if PARAM in request.GET else []
+    try:
+        weighting = weighting_read(request, seats)
+    except WeightsRefused as reason:
+        return refused(request, reason)
+    if moved := not_canonical(request, weighting):
+        return moved
     tools = Tool.objects.published().with_category()
+    weights = weighting.weights if weighting.reweighted else None
+    by_panel = top_by_weighted_panel(tools, weights) if weights else tools.top_by_panel()
+    top_panel = Ranking.of_panel(by_panel[:5])
+    if weights:
+        reweigh(top_panel.tools)
     return render(
         request,
         "comparisons/home.html",
         {
             "latest": Comparison.objects.published().with_tools().newest_first()[:6],
-            "top_panel": Ranking.of_panel(tools.top_by_panel()[:5]),
+            "top_panel": top_panel,
             "top_community": Ranking.of_community(tools.top_by_community_and_nearest(limit=5)),
             "categories": Category.objects.with_tool_counts(),
+            "weighting": weighting,
         },
     )
 

@@ -136,6 +136,31 @@ def test_rankings_refuse_junk_and_send_other_spellings_on(client, pair):
     assert moved.status_code == 301 and moved["Location"] == "/top/?w=builder:3"
 
 
+def test_the_home_pages_top_five_count_the_weights(client, pair):
+    plain = client.get("/")
+    assert [tool.slug for tool in plain.context["top_panel"]] == ["beta", "alpha"]
+    assert "Re-weighted view" not in text(plain)
+    response = client.get("/?w=builder:3")
+    ranked = response.context["top_panel"]
+    assert [(rank, tool.slug) for rank, tool in ranked.ranked] == [("1", "alpha"), ("2", "beta")]
+    assert [tool.panel.ship_pct for tool in ranked] == [67, 33]
+    page = text(response)
+    assert "Re-weighted view: Builder ×3. This list counts your weights" in page
+    assert 'href="/top/?w=builder:3"' in page and 'href="/?w=panel"' in page
+    assert client.get("/?w=dreamer:1").status_code == 400
+    moved = client.get("/?w=founder:1,builder:3")
+    assert moved.status_code == 301 and moved["Location"] == "/?w=builder:3"
+
+
+def test_a_member_with_saved_weights_opens_the_home_page_with_them(client, pair):
+    member = UserFactory(panel_weights="builder:3")
+    client.force_login(member)
+    opened = client.get("/")
+    assert opened.status_code == 302 and opened["Location"] == "/?w=builder:3"
+    ranked = client.get("/?w=builder:3").context["top_panel"]
+    assert [tool.slug for tool in ranked] == ["alpha", "beta"]
+
+
 def test_rankings_htmx_answer_is_the_rankings(client, pair):
     page = text(client.get("/top/?w=builder:3", headers={"HX-Request": "true"}))
     assert page.startswith('<div id="rankings">')
