@@ -184,6 +184,12 @@ class CommunityVerdict:
         return f"{self.ship_pct}% ship · {self.count}"
 
     @property
+    def tally(self) -> str:
+        """ "67% ship · 3 votes", unmarked however few: for a column of figures that a reader
+        (an editor) knows the minimum of; empty with no votes."""
+        return f"{self.ship_pct}% ship · {_plural(self.votes, 'vote')}" if self.votes else ""
+
+    @property
     def count(self) -> str:
         """ "12 votes", or "Preliminary (7 of 10 votes)" below the minimum."""
         if self.preliminary:

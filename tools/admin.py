@@ -121,8 +121,7 @@ class ToolAdmin(Desk, ThroughServices, admin.ModelAdmin):
 
     @admin.display(description="community", ordering="community_pct")
     def community_verdict(self, tool: Tool) -> str:
-        community = tool.community
-        return community.summary if community.votes else "No votes yet"
+        return tool.community.tally or "No votes yet"
 
     save_service = staticmethod(lambda tool: tool_save(tool=tool))
     delete_service = staticmethod(lambda tools: tools_delete(tools=tools))

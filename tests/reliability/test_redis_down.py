@@ -119,7 +119,7 @@ def test_pages_cached_before_an_outage_show_the_votes_cast_during_it(redis, monk
     time.sleep(0.15)
 
     page = reader.get(tool.get_absolute_url()).content.decode()
-    assert "ship · 1 vote" in page
+    assert "ship · Preliminary (1 of 10 votes)" in page
     # The Facts' community row, not the History, which now says the call moved from it.
     [community] = re.findall(rf'<dd id="community-row-{tool.slug}">(.*?)</dd>', page, re.S)
     assert "No community votes yet" not in community
