@@ -26,7 +26,6 @@ from core.errors import problem
 from core.http import HtmxHttpRequest
 from core.pagecache import VOTES, cached_for_readers, on_votes, tool_votes
 from core.paging import paginate
-from core.weights import WeightsRefused
 from reviews import history
 from reviews.models import Persona
 from reviews.scorecard import scorecard
@@ -34,11 +33,9 @@ from reviews.weighting import (
     PARAM,
     WEIGHT_CHOICES,
     Weighting,
-    not_canonical,
-    refused,
     reweigh,
-    top_by_weighted_panel,
-    weighting_read,
+    top_by_panel_for,
+    weighting_or_answer,
     with_saved_weights,
 )
 from tools.bookmarks import for_reader, reader_bookmarks
@@ -54,17 +51,12 @@ def home(request: HttpRequest) -> HttpResponse:
     """The latest comparisons and the top tools; a reader's weights (as on /top/) count in the
     panel's top five. The seats are read only when the address names weights."""
     seats = list(Persona.objects.active()) if PARAM in request.GET else []
-    try:
-        weighting = weighting_read(request, seats)
-    except WeightsRefused as reason:
-        return refused(request, reason)
-    if moved := not_canonical(request, weighting):
-        return moved
+    weighting = weighting_or_answer(request, seats)
+    if isinstance(weighting, HttpResponse):  # refused, or spelled another way
+        return weighting
     tools = Tool.objects.published().with_category()
-    weights = weighting.weights if weighting.reweighted else None
-    by_panel = top_by_weighted_panel(tools, weights) if weights else tools.top_by_panel()
-    top_panel = Ranking.of_panel(by_panel[:5])
-    if weights:
+    top_panel = Ranking.of_panel(top_by_panel_for(tools, weighting)[:5])
+    if weighting.reweighted:
         reweigh(top_panel.tools)
     return render(
         request,
@@ -186,12 +178,10 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         query = f"?{request.GET.urlencode(safe=':,')}" if request.GET else ""
         return redirect(address + query, permanent=True)
     own = side_by_side(pair.tools)
-    try:  # the scorecard's seats are the panel's: reading the weights costs no query
-        weighting = weighting_read(request, [row.persona for row in own.rows])
-    except WeightsRefused as reason:
-        return refused(request, reason)
-    if moved := not_canonical(request, weighting):
-        return moved
+    # The scorecard's seats are the panel's: reading the weights costs no query.
+    weighting = weighting_or_answer(request, [row.persona for row in own.rows])
+    if isinstance(weighting, HttpResponse):  # refused, or spelled another way
+        return weighting
     # Machines (structured data, the share card) get the panel's own verdicts.
     data = structured_data.comparison_page(pair.title, request.path, own.tools, own.rows)
     card = share.comparison_card(own)
@@ -221,18 +211,14 @@ def comparison_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def rankings(request: HtmxHttpRequest) -> HttpResponse:
     """/top/. The panel's rankings count a reader's weights (reviews/weighting.py), in SQL
     over every tool the whole panel reviewed, so it lives here, above the reviews it reads."""
-    try:
-        weighting = weighting_read(request, list(Persona.objects.active()))
-    except WeightsRefused as reason:
-        return refused(request, reason)
-    if moved := not_canonical(request, weighting):
-        return moved
+    weighting = weighting_or_answer(request, list(Persona.objects.active()))
+    if isinstance(weighting, HttpResponse):  # refused, or spelled another way
+        return weighting
     tools = Tool.objects.published().with_category()
-    weights = weighting.weights if weighting.reweighted else None
-    by_panel = top_by_weighted_panel(tools, weights) if weights else tools.top_by_panel()
+    by_panel = top_by_panel_for(tools, weighting)
     by_category = rankings_by_category(tools, limit=3, panel=by_panel)
     top_panel = Ranking.of_panel(by_panel[:10])
-    if weights:
+    if weighting.reweighted:
         reweigh([*top_panel, *(t for top in by_category.values() for t in top["panel"])])
     refresh = _refreshing_the_pick(request)
     return render(

@@ -107,6 +107,18 @@ def not_canonical(request: HttpRequest, weighting: Weighting) -> HttpResponse | 
     return HttpResponseRedirect(weighting.address(request.path), status=301)
 
 
+def weighting_or_answer(
+    request: HttpRequest, seats: Sequence[Persona]
+) -> "Weighting | HttpResponse":
+    """The weights the address names (``weighting_read``), or the answer the page gives
+    instead: the 400 that says why they are refused, or the 301 to their canonical spelling."""
+    try:
+        weighting = weighting_read(request, seats)
+    except WeightsRefused as reason:
+        return refused(request, reason)
+    return not_canonical(request, weighting) or weighting
+
+
 def refused(request: HttpRequest, reason: WeightsRefused) -> HttpResponse:
     """A 400 in the site's style that says what was wrong with the weights, with the way to
     the page with the panel's own; for htmx, the notice alone (core/errors.py)."""
@@ -192,6 +204,13 @@ def top_by_weighted_panel(tools: ToolQuerySet, weights: Weights) -> ToolQuerySet
     """``ToolQuerySet.top_by_panel`` with the panel weighted: tools every seat has reviewed,
     by weighted ship %, then weighted mean, then community ship %."""
     return with_weighted_panel(tools.with_full_panel(), weights).order_by(*WEIGHTED_ORDER)
+
+
+def top_by_panel_for(tools: ToolQuerySet, weighting: Weighting) -> ToolQuerySet:
+    """``top_by_panel``, weighted when the reader re-weighted the panel."""
+    if weighting.reweighted:
+        return top_by_weighted_panel(tools, weighting.weights)
+    return tools.top_by_panel()
 
 
 def reweigh(tools: Sequence[Tool]) -> list[Tool]:
