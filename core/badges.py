@@ -15,7 +15,7 @@ another. ``BADGES`` is the list pages and the methodology read.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from core.scoring import CommunityVerdict, PanelVerdict, confidence_level, wilson_lower_bound
+from core.scoring import CommunityVerdict, PanelVerdict, confidence_level
 
 # Panel favourite: the whole panel has reviewed it, most seats ship, and it scores high.
 PANEL_FAVOURITE_SHIPS = (3, 4)  # at least 3 in 4 of its reviews say ship, to earn and keep it
@@ -84,7 +84,7 @@ def _panel_stays(verdict: Standing) -> bool:
 
 def community_bound(community: CommunityVerdict) -> float:
     """The lower bound of the Wilson interval of the members' ship share, 0 to 1."""
-    return wilson_lower_bound(community.ships, community.votes)
+    return community.interval[0]
 
 
 def _community_enters(verdict: Standing) -> bool:
