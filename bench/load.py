@@ -159,6 +159,7 @@ end
 
 PREPARE = """
 import json
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from tools.models import Tool
@@ -167,7 +168,7 @@ from comparisons.models import Comparison
 member, _ = User.objects.get_or_create(email="voter@bench.example")
 session = SessionStore()
 session[SESSION_KEY] = str(member.pk)
-session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
 session[HASH_SESSION_KEY] = member.get_session_auth_hash()
 session.create()
 tools = Tool.objects.published().filter(slug__startswith="ds-")

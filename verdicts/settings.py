@@ -303,7 +303,14 @@ RANKING_MIN_VOTES = env_int("RANKING_MIN_VOTES", 10)
 # Members sign in with django-allauth: email and password, the address confirmed before the
 # first sign-in. allauth's backend is the only one, so every password check (the admin's
 # too, see verdicts/urls.py) goes through its rate limits.
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# allauth's backend, reading the signed-in member from the cache (accounts/identity.py).
+# allauth's own stays second for the sessions signed in before it (a session names the
+# backend that signed it in, and is signed out if that one is gone); a sign-in from now on
+# is the first one's.
+AUTHENTICATION_BACKENDS = [
+    "accounts.identity.RememberingBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "comparisons:home"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"

@@ -185,3 +185,26 @@ def test_subscribing_while_the_broker_is_down_keeps_the_reader_and_their_confirm
     subscriber.refresh_from_db()
     assert subscriber.confirmation_sent_at is not None
     assert redis.client().llen("celery") == 1  # the confirmation task, queued at once
+
+
+def test_members_remembered_before_an_outage_are_read_again_after_it(
+    redis, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A change to a member made while Redis was away could not move their row's version
+    (accounts/identity.py): once it answers again, every remembered row is read again."""
+    monkeypatch.setattr("core.cache.RETRY_AFTER_SECONDS", 0.1)
+    member = UserFactory(verified=True, name="Ada")
+    client = Client()
+    client.force_login(member)
+    url = ToolFactory().get_absolute_url()
+    assert "Ada" in client.get(url).content.decode()  # the row is remembered now
+
+    redis.freeze()
+    with django_capture_on_commit_callbacks(execute=True):
+        member.name = "Grace"
+        member.save()
+    redis.thaw()
+    time.sleep(0.15)
+
+    page = client.get(url).content.decode()
+    assert "Grace" in page and "Ada" not in page
