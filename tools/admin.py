@@ -139,7 +139,10 @@ class ToolAdmin(Desk, ThroughServices, admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         namesakes = Tool.objects.filter(name__iexact=obj.name).exclude(pk=obj.pk)
-        if namesakes := [tool_label(t) for t in namesakes.select_related("category")[:5]]:
+        if namesakes := [
+            tool_label(t)
+            for t in namesakes.select_related("category").order_by("category__name", "vendor")[:5]
+        ]:
             self.message_user(
                 request,
                 f"{'Another tool has' if len(namesakes) == 1 else 'Other tools have'} this "
