@@ -15,7 +15,6 @@ panel's own weights, asked for by name: a member whose saved weights open every 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
-from urllib.parse import quote
 
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -69,10 +68,6 @@ class Weighting:
         """Each seat with its weight, for the form."""
         return [(seat, self.weights.of(seat.slug)) for seat in self.seats]
 
-    def address(self, path: str) -> str:
-        """``path`` seen with these weights (the panel's: ``?w=panel``)."""
-        return f"{escape_uri_path(path)}?{PARAM}={quote(self.canonical, safe=':,')}"
-
 
 def weighting_read(request: HttpRequest, seats: Sequence[Persona]) -> Weighting:
     """The weights the address names, checked against ``seats`` (the panel, in its order);
@@ -98,13 +93,21 @@ def weighting_about(weighting: Weighting) -> dict:
     }
 
 
+def weighted_address(request: HttpRequest, canonical: str) -> str:
+    """The address the request asked for, with its weights spelled ``canonical`` and any
+    other parameter kept as it came: ``/compare/?tools=a,b,c`` keeps its tools."""
+    query = request.GET.copy()
+    query.setlist(PARAM, [canonical])
+    return f"{escape_uri_path(request.path)}?{query.urlencode(safe=':,')}"
+
+
 def not_canonical(request: HttpRequest, weighting: Weighting) -> HttpResponse | None:
     """The 301 to the address that names these weights as the site spells them, when the
     request spelled them another way (the form sends one ``w`` per seat); else None."""
     values = request.GET.getlist(PARAM)
     if not values or values == [weighting.canonical]:
         return None
-    return HttpResponseRedirect(weighting.address(request.path), status=301)
+    return HttpResponseRedirect(weighted_address(request, weighting.canonical), status=301)
 
 
 def weighting_or_answer(
@@ -124,13 +127,12 @@ def refused(request: HttpRequest, reason: WeightsRefused) -> HttpResponse:
     the page with the panel's own; for htmx, the notice alone (core/errors.py)."""
     if getattr(request, "htmx", False):
         return problem(request, status=400, template="400.html", message=str(reason))
-    panel = Weighting(PANEL_WEIGHTS, ())
     context = {
         "problem": str(reason),
-        "panel_address": panel.address(request.path),
+        "panel_address": weighted_address(request, PANEL_WEIGHTS.canonical),
         # A member's saved weights may be what was refused (a seat since retired): the page
         # offers to forget them (reviews/_weights_mine.html).
-        "weights_mine": weights_state(request.user, panel.canonical),
+        "weights_mine": weights_state(request.user, PANEL_WEIGHTS.canonical),
     }
     return render(request, "reviews/weights_refused.html", context, status=400)
 
