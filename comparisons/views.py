@@ -34,6 +34,7 @@ from reviews.weighting import (
     WEIGHT_CHOICES,
     Weighting,
     reweigh,
+    reweigh_tool,
     top_by_panel_for,
     weighting_or_answer,
     with_saved_weights,
@@ -252,24 +253,39 @@ def comparison_markdown(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @follows_tool_renames
-@cached_for_readers(depends=lambda request, slug: [tool_votes(slug)])
-def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
+@with_saved_weights
+@cached_for_readers(
+    depends=lambda request, slug: [tool_votes(slug)], query=(PARAM,), repeated=(PARAM,)
+)
+@vary_on_headers("HX-Request")
+def tool_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     tools = for_reader(Tool.objects.visible_to(request.user).with_category(), request)
     tool = get_object_or_404(tools, slug=slug)
-    comparisons = Comparison.objects.published().involving(tool).with_tools().newest_first()
     rows = scorecard([tool])
+    # The scorecard's seats are the panel's: reading the weights costs no query.
+    weighting = weighting_or_answer(request, [row.persona for row in rows])
+    if isinstance(weighting, HttpResponse):  # refused, or spelled another way
+        return weighting
+    # Machines (structured data, the share card) get the panel's own verdict.
+    data, card = structured_data.tool_page(tool, rows), share.tool_card(tool, rows)
+    reweigh_tool(tool, rows, weighting)
+    comparisons = Comparison.objects.published().involving(tool).with_tools()
+    template, refresh = "comparisons/tool_detail.html", _refreshing_the_pick(request)
+    context = {"tool": tool, "refresh": refresh, **_weights_context(request, weighting, "#verdict")}
+    if refresh:  # the weights form swapping the verdict in place
+        return render(request, template + "#verdict", context)
     return render(
         request,
-        "comparisons/tool_detail.html",
+        template,
         {
-            "tool": tool,
+            **context,
             "tools": [tool],
             "rows": rows,
-            "structured_data": structured_data.tool_page(tool, rows),
-            "share_card": share.tool_card(tool, rows),
+            "structured_data": data,
+            "share_card": card,
             "history": history.tool_history(tool, personas=[row.persona for row in rows]),
             "timeline": history.tool_timeline(tool),
-            "comparisons": comparisons,
+            "comparisons": comparisons.newest_first(),
             "picker": Picker.starting(fixed=tool),
         },
     )

@@ -32,6 +32,7 @@ from core.weights import (
     WeightedPanelVerdict,
     Weights,
     WeightsRefused,
+    weighted_panel,
     weights_parse,
 )
 from reviews.models import Call, Persona
@@ -223,3 +224,11 @@ def reweigh(tools: Sequence[Tool]) -> list[Tool]:
             ships=tool.weighted_ships, skips=tool.weighted_skips, score_total=tool.weighted_score
         )
     return list(tools)
+
+
+def reweigh_tool(tool: Tool, rows: Sequence[ScorecardRow], weighting: Weighting) -> Tool:
+    """Put ``tool``'s verdict counted with the reader's weights in place of the panel's own,
+    from its scorecard (``rows``, with the tool its one column): no query."""
+    if weighting.reweighted:
+        tool.panel_reweighted = weighted_panel(judgments(rows, 0), weighting.weights)
+    return tool

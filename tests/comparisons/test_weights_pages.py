@@ -1,7 +1,12 @@
-"""A reader's weights on the comparison page and /top/: the GET form, the canonical address,
-junk refused, one cached page per weight set, and a member's saved weights."""
+"""A reader's weights on the comparison page, /top/, the home page and a tool's page: the GET
+form, the canonical address, junk refused, one cached page per weight set, and a member's
+saved weights."""
+
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
 
@@ -10,6 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def text(response) -> str:
     return " ".join(response.content.decode().split())
+
+
+def read(response) -> str:
+    """The page as a reader reads it: its words, without the markup."""
+    return " ".join(re.sub(r"<[^>]*>", " ", response.content.decode()).split())
 
 
 def test_the_page_without_weights_is_the_panels(client, pair):
@@ -226,3 +236,58 @@ def test_keeping_weights_checks_them(client, pair):
 def test_signed_out_readers_are_asked_to_sign_in_to_keep_weights(client, pair):
     response = client.post("/weights/", {"w": "builder:3", "next": pair})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# A tool's page.
+
+
+def test_a_tool_page_counts_the_weights_and_gives_the_panels_own(client, pair):
+    plain = client.get("/tools/alpha/")
+    assert "Re-weighted view" not in read(plain) and "Split · 2 ship / 2 skip" in read(plain)
+    assert 'value="builder:3"' in text(plain)  # the weights form
+    response = client.get("/tools/alpha/?w=builder:3")
+    page = read(response)
+    assert "Re-weighted view: Builder ×3." in page
+    assert "the panel's own: Split · 2 ship / 2 skip, 60/100" in page
+    # The Facts, and the card's ring (67%) with the panel's own beside it.
+    assert "Panel verdict Ship · 4 ship / 2 skip, weighted the panel's own: Split" in page
+    assert "Mean panel score 70/100 weighted; the panel's own: 60/100" in page  # (3·90+…)/6
+    assert "weighted; the panel's own: 50%, Split" in page
+    assert '<option value="builder:3" selected>' in text(response)
+    assert 'href="/tools/alpha/?w=panel">Back to the panel\'s own weights' in text(response)
+    # Machines read the panel's own verdict.
+    assert 'The panel says Split · 2 ship / 2 skip.">' in text(response)
+
+
+def test_a_tool_page_reads_its_weights_without_another_query(client, pair):
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/tools/alpha/")
+    with CaptureQueriesContext(connection) as weighted:  # another tool: nothing kept yet
+        response = client.get("/tools/beta/?w=futurist:0,founder:0")
+    assert response.status_code == 200
+    assert "Skip · 0 ship / 2 skip, weighted" in text(response)
+    assert len(weighted) == len(plain)  # the seats are the scorecard's
+
+
+def test_a_tool_page_refuses_junk_and_sends_other_spellings_on(client, pair):
+    refused = client.get("/tools/alpha/?w=dreamer:1")
+    assert refused.status_code == 400
+    assert 'href="/tools/alpha/?w=panel"' in refused.content.decode()
+    moved = client.get("/tools/alpha/?w=founder:1,builder:3")
+    assert moved.status_code == 301 and moved["Location"] == "/tools/alpha/?w=builder:3"
+
+
+def test_a_tool_pages_htmx_answer_is_its_verdict(client, pair):
+    response = client.get("/tools/alpha/?w=builder:3", headers={"HX-Request": "true"})
+    page = text(response)
+    assert page.startswith('<div id="verdict">')
+    assert "Ship · 4 ship / 2 skip, weighted" in page
+    assert 'id="weights-status" hx-swap-oob=' in page
+    assert "Panel scorecard" not in page and "<html" not in page
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_member_with_saved_weights_opens_a_tool_page_with_them(client, pair):
+    client.force_login(UserFactory(panel_weights="builder:3"))
+    opened = client.get("/tools/alpha/")
+    assert opened.status_code == 302 and opened["Location"] == "/tools/alpha/?w=builder:3"
