@@ -226,6 +226,26 @@ def reweigh(tools: Sequence[Tool]) -> list[Tool]:
     return list(tools)
 
 
+def sorted_by_panel_for(tools: ToolQuerySet, weighting: Weighting) -> ToolQuerySet:
+    """``sorted_by("panel")``, by the weighted figures when the reader re-weighted the panel.
+    Unlike ``top_by_panel_for`` it keeps every tool, reviewed by the whole panel or not, as
+    a shelf lists them all; tools with no review come last."""
+    if weighting.reweighted:
+        return with_weighted_panel(tools, weighting.weights).order_by(*WEIGHTED_ORDER)
+    return tools.sorted_by("panel")
+
+
+def reweigh_these(tools: Sequence[Tool], weighting: Weighting) -> None:
+    """Give tools already read (the two of each comparison in a list) their weighted verdicts,
+    ``Tool.panel_reweighted``, counted in one query whatever their number."""
+    if not tools:
+        return
+    counted = Tool.objects.filter(pk__in={tool.pk for tool in tools}).only("pk")
+    weighed = {tool.pk: tool for tool in reweigh(with_weighted_panel(counted, weighting.weights))}
+    for tool in tools:
+        tool.panel_reweighted = weighed[tool.pk].panel_reweighted
+
+
 def reweigh_tool(tool: Tool, rows: Sequence[ScorecardRow], weighting: Weighting) -> Tool:
     """Put ``tool``'s verdict counted with the reader's weights in place of the panel's own,
     from its scorecard (``rows``, with the tool its one column): no query."""
