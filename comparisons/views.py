@@ -314,7 +314,7 @@ def tool_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "share_card": card,
             "history": history.tool_history(tool, personas=[row.persona for row in rows]),
             "timeline": history.tool_timeline(tool),
-            "comparisons": comparisons.newest_first(),
+            "comparisons": _reweighed(comparisons.newest_first(), weighting),
             "picker": Picker.starting(fixed=tool),
         },
     )

@@ -258,18 +258,22 @@ def test_a_tool_page_counts_the_weights_and_gives_the_panels_own(client, pair):
     assert "weighted; the panel's own: 50%, Split" in page
     assert '<option value="builder:3" selected>' in text(response)
     assert 'href="/tools/alpha/?w=panel">Back to the panel\'s own weights' in text(response)
+    # Its comparisons' verdicts count the weights too.
+    assert "Alpha: ✓ Ship weighted; the panel's own: Split" in page
+    assert "Beta: ✕ Skip weighted; the panel's own: Split" in page
     # Machines read the panel's own verdict.
     assert 'The panel says Split · 2 ship / 2 skip.">' in text(response)
 
 
-def test_a_tool_page_reads_its_weights_without_another_query(client, pair):
+def test_a_tool_page_reads_the_seats_off_its_scorecard(client, pair):
     with CaptureQueriesContext(connection) as plain:
         client.get("/tools/alpha/")
     with CaptureQueriesContext(connection) as weighted:  # another tool: nothing kept yet
         response = client.get("/tools/beta/?w=futurist:0,founder:0")
     assert response.status_code == 200
     assert "Skip · 0 ship / 2 skip, weighted" in text(response)
-    assert len(weighted) == len(plain)  # the seats are the scorecard's
+    # The seats are the scorecard's; its comparisons' other tools are weighed in one query.
+    assert len(weighted) == len(plain) + 1
 
 
 def test_a_tool_page_refuses_junk_and_sends_other_spellings_on(client, pair):
