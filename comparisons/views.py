@@ -5,6 +5,8 @@ page: those show the panel's scorecard (reviews) and the comparisons a tool is i
 live here, above both, rather than in tools/.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +36,9 @@ from reviews.weighting import (
     WEIGHT_CHOICES,
     Weighting,
     reweigh,
+    reweigh_these,
+    reweigh_tool,
+    sorted_by_panel_for,
     top_by_panel_for,
     weighting_or_answer,
     with_saved_weights,
@@ -81,15 +86,22 @@ def _refreshing_the_pick(request: HtmxHttpRequest) -> bool:
 
 
 @require_safe
+@with_saved_weights
 @cached_for_readers(
     depends=lambda request: [VOTES] if _is_a_pick(request) else [],
-    query=("category", "page", "tools"),
-    repeated=("with",),
+    query=("category", "page", "tools", PARAM),
+    repeated=("with", PARAM),
 )
 @vary_on_headers("HX-Request")
 def comparison_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Every comparison, each tool's panel verdict counted with a reader's weights; or the
+    reader's own picks side by side. The seats are read only when the address names weights."""
     if _is_a_pick(request):
         return compare_tools(request)
+    seats = list(Persona.objects.active()) if PARAM in request.GET else []
+    weighting = weighting_or_answer(request, seats)
+    if isinstance(weighting, HttpResponse):  # refused, or spelled another way
+        return weighting
     comparisons = Comparison.objects.published().with_tools().newest_first()
     category = None
     if slug := request.GET.get("category"):
@@ -99,20 +111,24 @@ def comparison_list(request: HtmxHttpRequest) -> HttpResponse:
                 return moved
             raise Http404("No such category.")
         comparisons = comparisons.in_category(category)
+    page = paginate(request, comparisons)
+    page["page"].object_list = _reweighed(page["page"].object_list, weighting)
     return render(
         request,
         "comparisons/comparison_list.html",
         {
-            **paginate(request, comparisons),
+            **page,
             "category": category,
             "categories": Category.objects.all(),
             "picker": Picker.starting(),
+            "weighting": weighting,
         },
     )
 
 
 def compare_tools(request: HtmxHttpRequest) -> HttpResponse:
-    """Readers' own picks: two tools go to their pair page, three or four side by side here."""
+    """Readers' own picks: two tools go to their pair page, three or four side by side here,
+    with the reader's weights as on a comparison page (the pair's page gets them too)."""
     form = CompareForm(request.GET, user=request.user)
     if not form.is_valid():
         picker = Picker.refilled(entries=form.entries)
@@ -120,13 +136,27 @@ def compare_tools(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "comparisons/compare_tools.html", context, status=400)
     tools = form.cleaned_data["tools"]
     if len(tools) == 2:
-        return redirect("comparisons:comparison-detail", pair_slug(tools[0].slug, tools[1].slug))
+        return _to_the_pair(request, tools)
+    own = side_by_side(tools)
+    # The scorecard's seats are the panel's: reading the weights costs no query.
+    weighting = weighting_or_answer(request, [row.persona for row in own.rows])
+    if isinstance(weighting, HttpResponse):  # refused, or spelled another way
+        return weighting
+    sbs = own.reweighed(weighting) if weighting.reweighted else own
     template, refresh = "comparisons/compare_tools.html", _refreshing_the_pick(request)
-    context = {"form": form, "sbs": side_by_side(tools), "refresh": refresh}
+    context = {"form": form, "sbs": sbs, "refresh": refresh}
     if not refresh:
         context["bookmarks"] = reader_bookmarks(request, Tool.objects.with_category())
         context["picker"] = Picker.refilled(entries=form.entries)
     return render(request, template + "#pick" if refresh else template, context)
+
+
+def _to_the_pair(request: HttpRequest, tools: list[Tool]) -> HttpResponse:
+    """Two picks are a pair, whose page has its own address: sent there with the reader's
+    weights, as they came, for that page to read."""
+    address = reverse("comparisons:comparison-detail", args=[pair_slug(*(t.slug for t in tools))])
+    weights = urlencode([(PARAM, value) for value in request.GET.getlist(PARAM)], safe=":,")
+    return redirect(f"{address}?{weights}" if weights else address)
 
 
 @require_safe
@@ -252,24 +282,39 @@ def comparison_markdown(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @follows_tool_renames
-@cached_for_readers(depends=lambda request, slug: [tool_votes(slug)])
-def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
+@with_saved_weights
+@cached_for_readers(
+    depends=lambda request, slug: [tool_votes(slug)], query=(PARAM,), repeated=(PARAM,)
+)
+@vary_on_headers("HX-Request")
+def tool_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     tools = for_reader(Tool.objects.visible_to(request.user).with_category(), request)
     tool = get_object_or_404(tools, slug=slug)
-    comparisons = Comparison.objects.published().involving(tool).with_tools().newest_first()
     rows = scorecard([tool])
+    # The scorecard's seats are the panel's: reading the weights costs no query.
+    weighting = weighting_or_answer(request, [row.persona for row in rows])
+    if isinstance(weighting, HttpResponse):  # refused, or spelled another way
+        return weighting
+    # Machines (structured data, the share card) get the panel's own verdict.
+    data, card = structured_data.tool_page(tool, rows), share.tool_card(tool, rows)
+    reweigh_tool(tool, rows, weighting)
+    comparisons = Comparison.objects.published().involving(tool).with_tools()
+    template, refresh = "comparisons/tool_detail.html", _refreshing_the_pick(request)
+    context = {"tool": tool, "refresh": refresh, **_weights_context(request, weighting, "#verdict")}
+    if refresh:  # the weights form swapping the verdict in place
+        return render(request, template + "#verdict", context)
     return render(
         request,
-        "comparisons/tool_detail.html",
+        template,
         {
-            "tool": tool,
+            **context,
             "tools": [tool],
             "rows": rows,
-            "structured_data": structured_data.tool_page(tool, rows),
-            "share_card": share.tool_card(tool, rows),
+            "structured_data": data,
+            "share_card": card,
             "history": history.tool_history(tool, personas=[row.persona for row in rows]),
             "timeline": history.tool_timeline(tool),
-            "comparisons": comparisons,
+            "comparisons": _reweighed(comparisons.newest_first(), weighting),
             "picker": Picker.starting(fixed=tool),
         },
     )
@@ -288,20 +333,39 @@ def tool_markdown(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @follows_category_renames
-@cached_for_readers(depends=on_votes, query=("page",))
+@with_saved_weights
+@cached_for_readers(depends=on_votes, query=("page", PARAM), repeated=(PARAM,))
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A shelf's tools, best by the panel first: with a reader's weights (as on /top/), by
+    the weighted figures. The seats are read only when the address names weights."""
     category = get_object_or_404(Category, slug=slug)
-    tools = Tool.objects.published().in_category(category).with_category().sorted_by("panel")
+    seats = list(Persona.objects.active()) if PARAM in request.GET else []
+    weighting = weighting_or_answer(request, seats)
+    if isinstance(weighting, HttpResponse):  # refused, or spelled another way
+        return weighting
+    tools = Tool.objects.published().in_category(category).with_category()
+    page = paginate(request, for_reader(sorted_by_panel_for(tools, weighting), request))
+    if weighting.reweighted:
+        page["page"].object_list = reweigh(page["page"].object_list)
     comparisons = Comparison.objects.published().in_category(category).with_tools()
     return render(
         request,
         "comparisons/category_detail.html",
         {
             "category": category,
-            **paginate(request, for_reader(tools, request)),
-            "comparisons": comparisons.newest_first()[:12],
+            **page,
+            "comparisons": _reweighed(comparisons.newest_first()[:12], weighting),
+            "weighting": weighting,
         },
     )
+
+
+def _reweighed(comparisons, weighting: Weighting) -> list[Comparison]:
+    """A list of comparisons, each tool's panel verdict counted with the reader's weights."""
+    comparisons = list(comparisons)
+    if weighting.reweighted:
+        reweigh_these([tool for comparison in comparisons for tool in comparison.tools], weighting)
+    return comparisons
 
 
 def _share_image(request: HttpRequest, card: shareimage.ShareCard, tools) -> HttpResponse:

@@ -8,12 +8,12 @@ from ninja import Field, P, QueryEx, Router, Schema, Status
 
 from core.api import Error, InvalidInput, Slug
 from core.scoring import PanelVerdict
-from core.weights import WeightsRefused, weighted_panel
+from core.weights import WeightsRefused
 from reviews import history
 from reviews.models import Persona
 from reviews.scorecard import ScorecardRow, scorecard
-from reviews.weighting import judgments, weighting_about, weighting_read
-from tools.api import PanelOut, ToolOut
+from reviews.weighting import PARAM, reweigh_tool, weighting_about, weighting_read
+from tools.api import PanelOut, ToolOut, VerdictOut
 from tools.models import Tool
 from tools.renames import follows_renames, follows_tool_renames, renamed_from
 
@@ -116,10 +116,40 @@ def tool_detail(request: HttpRequest, slug: Slug, w: Weights = None):
         weighting = weighting_read(request, [row.persona for row in rows])
     except WeightsRefused as reason:
         return Status(400, {"detail": str(reason)})
-    if weighting.reweighted:
-        tool.panel_reweighted = weighted_panel(judgments(rows, 0), weighting.weights)
+    reweigh_tool(tool, rows, weighting)
     tool.api_weights = weighting_about(weighting)
     return with_reviews(tool, rows, 0)
+
+
+class WeightedVerdictOut(VerdictOut):
+    panel_own: PanelOut = Field(description="The panel's own verdict, whatever the weights")
+    weights: WeightsOut
+
+
+@router.get(
+    "/verdicts/{slug}/",
+    response={200: WeightedVerdictOut, 400: Error, 404: Error, 422: InvalidInput},
+    tags=["verdicts"],
+)
+@follows_tool_renames
+def verdict_detail(request: HttpRequest, slug: Slug, w: Weights = None):
+    """A tool's panel and community verdicts; with ``w``, the panel's counted with those
+    weights. It lives here, not with the catalogue, to read the panel's seats for them."""
+    tool = get_object_or_404(Tool.objects.published(), slug=slug)
+    # The seats and the reviews are read only for weights: without, the tool's row says it all.
+    rows = scorecard([tool]) if PARAM in request.GET else []
+    try:
+        weighting = weighting_read(request, [row.persona for row in rows])
+    except WeightsRefused as reason:
+        return Status(400, {"detail": str(reason)})
+    reweigh_tool(tool, rows, weighting)
+    return {
+        "tool": tool.slug,
+        "panel": tool.panel,
+        "panel_own": tool.panel_own,
+        "community": tool.community,
+        "weights": weighting_about(weighting),
+    }
 
 
 @router.get("/personas/", response=list[PersonaOut], tags=["panel"])

@@ -15,7 +15,6 @@ panel's own weights, asked for by name: a member whose saved weights open every 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
-from urllib.parse import quote
 
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -33,6 +32,7 @@ from core.weights import (
     WeightedPanelVerdict,
     Weights,
     WeightsRefused,
+    weighted_panel,
     weights_parse,
 )
 from reviews.models import Call, Persona
@@ -69,10 +69,6 @@ class Weighting:
         """Each seat with its weight, for the form."""
         return [(seat, self.weights.of(seat.slug)) for seat in self.seats]
 
-    def address(self, path: str) -> str:
-        """``path`` seen with these weights (the panel's: ``?w=panel``)."""
-        return f"{escape_uri_path(path)}?{PARAM}={quote(self.canonical, safe=':,')}"
-
 
 def weighting_read(request: HttpRequest, seats: Sequence[Persona]) -> Weighting:
     """The weights the address names, checked against ``seats`` (the panel, in its order);
@@ -98,13 +94,21 @@ def weighting_about(weighting: Weighting) -> dict:
     }
 
 
+def weighted_address(request: HttpRequest, canonical: str) -> str:
+    """The address the request asked for, with its weights spelled ``canonical`` and any
+    other parameter kept as it came: ``/compare/?tools=a,b,c`` keeps its tools."""
+    query = request.GET.copy()
+    query.setlist(PARAM, [canonical])
+    return f"{escape_uri_path(request.path)}?{query.urlencode(safe=':,')}"
+
+
 def not_canonical(request: HttpRequest, weighting: Weighting) -> HttpResponse | None:
     """The 301 to the address that names these weights as the site spells them, when the
     request spelled them another way (the form sends one ``w`` per seat); else None."""
     values = request.GET.getlist(PARAM)
     if not values or values == [weighting.canonical]:
         return None
-    return HttpResponseRedirect(weighting.address(request.path), status=301)
+    return HttpResponseRedirect(weighted_address(request, weighting.canonical), status=301)
 
 
 def weighting_or_answer(
@@ -124,13 +128,12 @@ def refused(request: HttpRequest, reason: WeightsRefused) -> HttpResponse:
     the page with the panel's own; for htmx, the notice alone (core/errors.py)."""
     if getattr(request, "htmx", False):
         return problem(request, status=400, template="400.html", message=str(reason))
-    panel = Weighting(PANEL_WEIGHTS, ())
     context = {
         "problem": str(reason),
-        "panel_address": panel.address(request.path),
+        "panel_address": weighted_address(request, PANEL_WEIGHTS.canonical),
         # A member's saved weights may be what was refused (a seat since retired): the page
         # offers to forget them (reviews/_weights_mine.html).
-        "weights_mine": weights_state(request.user, panel.canonical),
+        "weights_mine": weights_state(request.user, PANEL_WEIGHTS.canonical),
     }
     return render(request, "reviews/weights_refused.html", context, status=400)
 
@@ -221,3 +224,31 @@ def reweigh(tools: Sequence[Tool]) -> list[Tool]:
             ships=tool.weighted_ships, skips=tool.weighted_skips, score_total=tool.weighted_score
         )
     return list(tools)
+
+
+def sorted_by_panel_for(tools: ToolQuerySet, weighting: Weighting) -> ToolQuerySet:
+    """``sorted_by("panel")``, by the weighted figures when the reader re-weighted the panel.
+    Unlike ``top_by_panel_for`` it keeps every tool, reviewed by the whole panel or not, as
+    a shelf lists them all; tools with no review come last."""
+    if weighting.reweighted:
+        return with_weighted_panel(tools, weighting.weights).order_by(*WEIGHTED_ORDER)
+    return tools.sorted_by("panel")
+
+
+def reweigh_these(tools: Sequence[Tool], weighting: Weighting) -> None:
+    """Give tools already read (the two of each comparison in a list) their weighted verdicts,
+    ``Tool.panel_reweighted``, counted in one query whatever their number."""
+    if not tools:
+        return
+    counted = Tool.objects.filter(pk__in={tool.pk for tool in tools}).only("pk")
+    weighed = {tool.pk: tool for tool in reweigh(with_weighted_panel(counted, weighting.weights))}
+    for tool in tools:
+        tool.panel_reweighted = weighed[tool.pk].panel_reweighted
+
+
+def reweigh_tool(tool: Tool, rows: Sequence[ScorecardRow], weighting: Weighting) -> Tool:
+    """Put ``tool``'s verdict counted with the reader's weights in place of the panel's own,
+    from its scorecard (``rows``, with the tool its one column): no query."""
+    if weighting.reweighted:
+        tool.panel_reweighted = weighted_panel(judgments(rows, 0), weighting.weights)
+    return tool

@@ -3,14 +3,12 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from core.api import SLUG_PATTERN, Error, InvalidInput, Pagination, Slug
+from core.api import SLUG_PATTERN, InvalidInput, Pagination
 from core.scoring import CommunityVerdict, PanelVerdict
 from tools.models import Tool
-from tools.renames import follows_tool_renames
 
 router = Router()
 
@@ -81,6 +79,8 @@ class ToolOut(Schema):
 
 
 class VerdictOut(Schema):
+    """A tool's verdicts; the endpoint is reviews/api.py's, which may weight the panel's."""
+
     tool: str
     panel: PanelOut
     community: CommunityOut
@@ -100,18 +100,3 @@ def tool_list(request: HttpRequest, filters: Query[ToolFilters]):
     if filters.q and filters.q.strip():
         return tools.matching(filters.q[:100])
     return tools.order_by("name")
-
-
-@router.get(
-    "/verdicts/{slug}/",
-    response={200: VerdictOut, 404: Error, 422: InvalidInput},
-    tags=["verdicts"],
-)
-@follows_tool_renames
-def verdict_detail(request: HttpRequest, slug: Slug):
-    tool = get_object_or_404(Tool.objects.published(), slug=slug)
-    return {
-        "tool": tool.slug,
-        "panel": tool.panel,
-        "community": tool.community,
-    }

@@ -1,4 +1,4 @@
-"""Weights in the API: ``w`` on a comparison and on a tool counts the panel again, and the
+"""Weights in the API: ``w`` on a comparison, a tool and a verdict counts the panel again, and the
 answer says so."""
 
 import pytest
@@ -63,3 +63,47 @@ def test_the_schema_documents_w(client):
     schema = client.get("/api/openapi.json").json()
     parameters = schema["paths"]["/api/comparisons/{slug}/"]["get"]["parameters"]
     assert any(p["name"] == "w" and "founder:2" in p["description"] for p in parameters)
+
+
+def test_a_verdict_with_weights_says_so_and_keeps_the_panels_own(client, pair):
+    data = client.get("/api/verdicts/alpha/?w=builder:3").json()
+    assert data["tool"] == "alpha"
+    assert data["panel"]["summary"] == "Ship · 4 ship / 2 skip, weighted"
+    assert (data["panel"]["ship_pct"], data["panel"]["mean_score"]) == (67, 70)
+    assert data["panel_own"]["summary"] == "Split · 2 ship / 2 skip"
+    assert data["weights"]["w"] == "builder:3" and data["weights"]["reweighted"] is True
+    assert data["weights"]["note"].startswith("Re-weighted view: Builder ×3.")
+    assert data["community"]["votes"] == 0
+
+
+def test_a_verdict_without_weights_is_the_panels_and_reads_one_row(
+    client, pair, django_assert_num_queries
+):
+    with django_assert_num_queries(1):  # the tool's row: no seats without weights
+        data = client.get("/api/verdicts/beta/").json()
+    assert data["panel"] == data["panel_own"]
+    assert data["weights"] == {
+        "w": "panel",
+        "reweighted": False,
+        "described": "",
+        "note": "The panel's own weights: every seat counts once.",
+    }
+    assert client.get("/api/verdicts/beta/?w=panel").json()["weights"]["reweighted"] is False
+
+
+@pytest.mark.parametrize(
+    "w", ["dreamer:1", "founder:7", "", "builder:0,skeptic:0,futurist:0,founder:0"]
+)
+def test_a_verdict_refuses_junk_weights_with_the_reason(client, pair, w):
+    response = client.get("/api/verdicts/alpha/", {"w": w})
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+def test_the_schema_documents_w_on_verdicts(client):
+    schema = client.get("/api/openapi.json").json()
+    verdict = schema["paths"]["/api/verdicts/{slug}/"]["get"]
+    assert any(p["name"] == "w" and "founder:2" in p["description"] for p in verdict["parameters"])
+    shape = verdict["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    properties = schema["components"]["schemas"][shape.rsplit("/", 1)[1]]["properties"]
+    assert {"panel", "panel_own", "community", "weights"} <= properties.keys()

@@ -1,15 +1,27 @@
-"""A reader's weights on the comparison page and /top/: the GET form, the canonical address,
-junk refused, one cached page per weight set, and a member's saved weights."""
+"""A reader's weights on the pages that show verdicts (a comparison, /top/, the home page, a
+tool, a category, the list of comparisons, tools side by side): the GET form, the canonical
+address, junk refused, one cached page per weight set, and a member's saved weights."""
+
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import UserFactory
+from reviews.models import Call, Persona
+from tests.factories import ReviewFactory, ToolFactory, UserFactory
+from tools.models import Tool
 
 pytestmark = pytest.mark.django_db
 
 
 def text(response) -> str:
     return " ".join(response.content.decode().split())
+
+
+def read(response) -> str:
+    """The page as a reader reads it: its words, without the markup."""
+    return " ".join(re.sub(r"<[^>]*>", " ", response.content.decode()).split())
 
 
 def test_the_page_without_weights_is_the_panels(client, pair):
@@ -226,3 +238,180 @@ def test_keeping_weights_checks_them(client, pair):
 def test_signed_out_readers_are_asked_to_sign_in_to_keep_weights(client, pair):
     response = client.post("/weights/", {"w": "builder:3", "next": pair})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# The other pages a reader's weights reach: a tool's, a category's, the list of comparisons,
+# and three or more tools side by side.
+
+
+def test_a_tool_page_counts_the_weights_and_gives_the_panels_own(client, pair):
+    plain = client.get("/tools/alpha/")
+    assert "Re-weighted view" not in read(plain) and "Split · 2 ship / 2 skip" in read(plain)
+    assert 'value="builder:3"' in text(plain)  # the weights form
+    response = client.get("/tools/alpha/?w=builder:3")
+    page = read(response)
+    assert "Re-weighted view: Builder ×3." in page
+    assert "the panel's own: Split · 2 ship / 2 skip, 60/100" in page
+    # The Facts, and the card's ring (67%) with the panel's own beside it.
+    assert "Panel verdict Ship · 4 ship / 2 skip, weighted the panel's own: Split" in page
+    assert "Mean panel score 70/100 weighted; the panel's own: 60/100" in page  # (3·90+…)/6
+    assert "weighted; the panel's own: 50%, Split" in page
+    assert '<option value="builder:3" selected>' in text(response)
+    assert 'href="/tools/alpha/?w=panel">Back to the panel\'s own weights' in text(response)
+    # Its comparisons' verdicts count the weights too.
+    assert "Alpha: ✓ Ship weighted; the panel's own: Split" in page
+    assert "Beta: ✕ Skip weighted; the panel's own: Split" in page
+    # Machines read the panel's own verdict.
+    assert 'The panel says Split · 2 ship / 2 skip.">' in text(response)
+
+
+def test_a_tool_page_reads_the_seats_off_its_scorecard(client, pair):
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/tools/alpha/")
+    with CaptureQueriesContext(connection) as weighted:  # another tool: nothing kept yet
+        response = client.get("/tools/beta/?w=futurist:0,founder:0")
+    assert response.status_code == 200
+    assert "Skip · 0 ship / 2 skip, weighted" in text(response)
+    # The seats are the scorecard's; its comparisons' other tools are weighed in one query.
+    assert len(weighted) == len(plain) + 1
+
+
+def test_a_tool_page_refuses_junk_and_sends_other_spellings_on(client, pair):
+    refused = client.get("/tools/alpha/?w=dreamer:1")
+    assert refused.status_code == 400
+    assert 'href="/tools/alpha/?w=panel"' in refused.content.decode()
+    moved = client.get("/tools/alpha/?w=founder:1,builder:3")
+    assert moved.status_code == 301 and moved["Location"] == "/tools/alpha/?w=builder:3"
+
+
+def test_a_tool_pages_htmx_answer_is_its_verdict(client, pair):
+    response = client.get("/tools/alpha/?w=builder:3", headers={"HX-Request": "true"})
+    page = text(response)
+    assert page.startswith('<div id="verdict">')
+    assert "Ship · 4 ship / 2 skip, weighted" in page
+    assert 'id="weights-status" hx-swap-oob=' in page
+    assert "Panel scorecard" not in page and "<html" not in page
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_member_with_saved_weights_opens_a_tool_page_with_them(client, pair):
+    client.force_login(UserFactory(panel_weights="builder:3"))
+    opened = client.get("/tools/alpha/")
+    assert opened.status_code == 302 and opened["Location"] == "/tools/alpha/?w=builder:3"
+
+
+def category_of(slug: str) -> str:
+    return Tool.objects.get(slug=slug).category.get_absolute_url()
+
+
+def test_a_category_ranks_its_tools_with_the_weights(client, pair):
+    shelf = category_of("alpha")
+    plain = client.get(shelf)
+    assert [tool.slug for tool in plain.context["page"].object_list] == ["beta", "alpha"]
+    assert "Re-weighted view" not in text(plain)
+    response = client.get(f"{shelf}?w=builder:3")
+    assert response.status_code == 200
+    ranked = response.context["page"].object_list
+    assert [tool.slug for tool in ranked] == ["alpha", "beta"]
+    assert [tool.panel.ship_pct for tool in ranked] == [67, 33]
+    page = text(response)
+    assert "Re-weighted view: Builder ×3." in page
+    assert "weighted; the panel's own: 50%, Split" in page  # on each card
+    # Its comparisons' verdicts count the weights too.
+    assert "Alpha: ✓ Ship weighted; the panel's own: Split" in read(response)
+    assert f'href="{shelf}?w=panel">Back to the panel\'s own weights' in page
+
+
+def test_a_category_keeps_every_tool_in_its_weighted_order(client, pair):
+    """Unlike /top/, a shelf lists the tools not every seat has reviewed: last, unreviewed."""
+    alpha = Tool.objects.get(slug="alpha")
+    ToolFactory(name="Gamma", slug="gamma", category=alpha.category)
+    ranked = client.get(f"{category_of('alpha')}?w=builder:3").context["page"].object_list
+    assert [tool.slug for tool in ranked] == ["alpha", "beta", "gamma"]
+
+
+def test_a_category_reads_the_seats_only_for_weights(client, pair, django_assert_num_queries):
+    shelf = category_of("alpha")
+    client.get(shelf)  # the session, set up once
+    with django_assert_num_queries(4):
+        client.get(f"{shelf}?page=1")
+    with django_assert_num_queries(6):  # and the seats, and the comparisons' tools weighed
+        client.get(f"{shelf}?w=builder:3")
+
+
+def test_a_category_refuses_junk_and_keeps_its_page_on_other_spellings(client, pair):
+    shelf = category_of("alpha")
+    assert client.get(f"{shelf}?w=founder:9").status_code == 400
+    moved = client.get(f"{shelf}?page=1&w=founder:1,builder:3")
+    assert moved.status_code == 301 and moved["Location"] == f"{shelf}?page=1&w=builder:3"
+
+
+def test_the_list_of_comparisons_counts_the_weights(client, pair, django_assert_num_queries):
+    plain = read(client.get("/compare/"))
+    assert "Alpha: ± Split Beta: ± Split" in plain and "Re-weighted view" not in plain
+    with django_assert_num_queries(5):  # the seats, and the listed tools weighed, read once
+        response = client.get("/compare/?w=builder:3")
+    page = text(response)
+    assert "Re-weighted view: Builder ×3." in page
+    assert "Alpha: ✓ Ship weighted; the panel's own: Split" in read(response)
+    assert "Beta: ✕ Skip weighted; the panel's own: Split" in read(response)
+    assert 'href="/compare/?w=panel">Back to the panel\'s own weights' in page
+
+
+def test_the_list_of_comparisons_refuses_junk_and_keeps_its_filter(client, pair):
+    category = Tool.objects.get(slug="alpha").category.slug
+    assert client.get("/compare/?w=dreamer:1").status_code == 400
+    moved = client.get(f"/compare/?category={category}&w=Builder:3")
+    assert moved.status_code == 301
+    assert moved["Location"] == f"/compare/?category={category}&w=builder:3"
+
+
+@pytest.fixture
+def trio(pair):
+    """Alpha, Beta and Gamma, whom every seat skips: side by side at this address."""
+    gamma = ToolFactory(name="Gamma", slug="gamma")
+    for seat in Persona.objects.all():
+        ReviewFactory(tool=gamma, persona=seat, call=Call.SKIP, score=20)
+    return "/compare/?tools=alpha,beta,gamma"
+
+
+def test_three_tools_side_by_side_count_the_weights(client, trio, django_assert_num_queries):
+    plain = text(client.get(trio))
+    assert 'Ship with <a href="/tools/beta/">Beta</a>.' in plain
+    assert "What would change it" in plain and "Re-weighted view" not in plain
+    with django_assert_num_queries(2):  # as without weights: the seats are the scorecard's
+        response = client.get(f"{trio}&w=builder:3")
+    assert response.status_code == 200
+    page = text(response)
+    assert "The pick with your weights" in page
+    assert 'Ship with <a href="/tools/alpha/">Alpha</a>.' in page
+    assert "Re-weighted view: Builder ×3." in page
+    assert "The panel's own verdict: ship with Beta." in page
+    assert "Ship · 4 ship / 2 skip, weighted" in page  # Alpha's Decision table row
+    assert "weighted; the panel's own: 50%, Split" in page
+    assert "What would change it" not in page  # no what-ifs for a re-weighted pick
+    back = 'href="/compare/?tools=alpha,beta,gamma&amp;w=panel">Back to the panel'
+    assert back in page  # the way back keeps the tools
+
+
+def test_side_by_side_refuses_junk_and_keeps_the_tools_on_other_spellings(client, trio):
+    refused = client.get(f"{trio}&w=founder:9")
+    assert refused.status_code == 400
+    assert "w=panel" in refused.content.decode() and "gamma" in refused.content.decode()
+    moved = client.get(f"{trio}&w=founder:1&w=builder:3")
+    assert moved.status_code == 301
+    assert moved["Location"] == "/compare/?tools=alpha,beta,gamma&w=builder:3"
+
+
+def test_side_by_sides_pick_refreshes_with_the_weights(client, trio):
+    response = client.get(f"{trio}&w=builder:3", headers={"HX-Request": "true"})
+    page = text(response)
+    assert page.startswith('<div id="pick"')
+    assert "Ship with" in page and "Alpha" in page and "Re-weighted view" in page
+
+
+def test_two_picks_go_to_their_pair_with_the_weights(client, pair):
+    response = client.get("/compare/?tools=beta&with=alpha&w=builder:3")
+    assert response.status_code == 302
+    assert response["Location"] == "/compare/beta-vs-alpha/?w=builder:3"
+    assert client.get("/compare/?tools=beta&with=alpha")["Location"] == "/compare/beta-vs-alpha/"

@@ -80,3 +80,31 @@ def test_rankings_reweigh_in_place(page: Page, pair):
     expect(page).to_have_url(re.compile(r"/top/\?w=builder:3$"))
     expect(ranking.locator("li").first).to_contain_text("Alpha")
     expect(page.locator("#rankings")).to_contain_text("Re-weighted view: Builder ×3.")
+
+
+def test_a_tool_page_reweighs_its_verdict_in_place(page: Page, pair):
+    page.goto("/tools/alpha/")
+    page.evaluate("window.notReloaded = true")
+    verdict = page.locator("#verdict")
+    expect(verdict).to_contain_text("Split · 2 ship / 2 skip")
+    page.get_by_label("Builder", exact=True).select_option("builder:3")
+    expect(page).to_have_url(re.compile(r"/tools/alpha/\?w=builder:3$"))
+    expect(verdict).to_contain_text("Ship · 4 ship / 2 skip, weighted")
+    expect(verdict).to_contain_text("Re-weighted view: Builder ×3.")
+    expect(page.locator("#panel-figure-alpha")).to_contain_text("67%")
+    expect(page.locator("#weights-status")).to_contain_text("Re-weighted view: Builder ×3.")
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_a_tool_page_reweighs_without_javascript(page_without_js: Page, pair):
+    page = page_without_js
+    page.goto("/tools/alpha/")
+    page.get_by_label("Builder", exact=True).select_option("builder:3")
+    page.get_by_role("button", name="Re-weight").click()
+    expect(page).to_have_url(re.compile(r"/tools/alpha/\?w=builder:3$"))
+    verdict = page.locator("#verdict")
+    expect(verdict).to_contain_text("Ship · 4 ship / 2 skip, weighted")
+    expect(verdict).to_contain_text("the panel's own: Split · 2 ship / 2 skip, 60/100")
+    verdict.get_by_role("link", name="Back to the panel's own weights").click()
+    expect(page).to_have_url(re.compile(r"/tools/alpha/\?w=panel$"))
+    expect(verdict).not_to_contain_text("weighted")
