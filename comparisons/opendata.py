@@ -340,6 +340,13 @@ EXPORTS = {
 }
 
 
+# A spreadsheet opening a CSV file reads a cell that begins with one of these as a formula:
+# a tool's name or a review written "=HYPERLINK(…)" would run as one on the reader's
+# machine. Such a text cell is written with an apostrophe before it, which spreadsheets show
+# as text and do not display (OWASP's advice for CSV files); the JSON has the text as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -347,6 +354,8 @@ def _cell(value) -> str:
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
     return str(value)
 
 

@@ -324,3 +324,23 @@ def test_an_empty_export_is_still_a_whole_file(client, format):
         assert json.loads(text)["rows"] == []
     else:
         assert list(csv.reader(io.StringIO(text))) == [[c.name for c in COMPARISON_COLUMNS]]
+
+
+def test_a_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text(client):
+    """OWASP's CSV injection: a cell that begins with = + - @ is a formula to a spreadsheet.
+    The CSV cell gets an apostrophe before it; the JSON keeps the text as it is."""
+    tagline = '=HYPERLINK("https://evil.example","Click")'
+    ToolFactory(slug="formula", tagline=tagline, vendor="@vendor")
+    ToolFactory(slug="plain", tagline="A plain tagline - with a dash", vendor="Plain Co")
+
+    _, text = streamed(client.get("/data/tools.csv"))
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert rows["formula"]["best_for"] == "'" + tagline
+    assert rows["formula"]["vendor"] == "'@vendor"
+    assert rows["plain"]["best_for"] == "A plain tagline - with a dash"
+    assert rows["plain"]["vendor"] == "Plain Co"
+    # On the wire no line holds a cell that starts with the formula itself.
+    assert f',"{tagline.replace(chr(34), chr(34) * 2)}"' not in text
+
+    kept = {row["slug"]: row for row in json_export(client, "tools")["rows"]}
+    assert kept["formula"]["best_for"] == tagline and kept["formula"]["vendor"] == "@vendor"
