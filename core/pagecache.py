@@ -36,13 +36,24 @@ shared, with the versions it depends on as its surrogate keys and a validator fo
 ``bump`` purges the names it moves from that cache too; anything else, a page with a
 reader's own parts filled in included, is sent as private.
 
+Each worker also keeps the pages it served last in its own memory (``_Memory``, up to
+PAGE_MEMORY_BYTES): a hit then asks Redis for the versions alone, not for the page's 120 KB
+again, and a member's shell is not unpickled again. A page in memory is served only at the
+versions it was rendered at, as from Redis, and only within PAGE_CACHE_SECONDS. The
+versions read include a *generation*, a token Redis keeps for as long as it keeps the
+versions: a Redis that restarts empty starts its versions again from nothing, and the
+new token tells every worker that what it holds was counted against the old ones.
+
 ``X-Page-Cache`` says what happened: ``hit``; ``miss`` (rendered and kept); ``skip``
 (rendered, not kept: see above); ``bypass`` (rendered, not kept: Redis did not answer).
 """
 
 import hashlib
 import pickle
+import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
@@ -62,7 +73,7 @@ Depends = Callable[..., list[str]]
 
 # Moves whenever what an entry holds changes shape, so that a deploy never reads the entries
 # an older release wrote: they are simply not found, and age out.
-ENTRY_FORMAT = 4
+ENTRY_FORMAT = 5
 
 
 def versions_key(name: str) -> str:
@@ -169,24 +180,43 @@ def _page_key(request: HttpRequest, query: QueryDict) -> str:
     return f"page:{ENTRY_FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _lookup(request: HttpRequest, page_key: str, names: list[str]) -> tuple[str, "_Entry | None"]:
-    """The versions the page depends on now, and the cached page if it was rendered at them.
+GENERATION = "generation"  # the key of the generation's token (not a version: never moved)
+
+
+def _generation_started() -> str | None:
+    """A new generation's token, once Redis has none (it restarted empty, or was cleared);
+    whoever sets it first wins. None while Redis does not answer."""
+    key = versions_key(GENERATION)
+    cache.add(key, secrets.token_hex(8), timeout=None)
+    return cache.get(key)
+
+
+def _lookup(request: HttpRequest, page_key: str, names: list[str]) -> tuple[str, "_Kept | None"]:
+    """The versions the page depends on now, and the kept page if it was rendered at them.
 
     One round trip: the version numbers and the page come back in one MGET, and the page
-    entry records the versions it was rendered at. For a member, their own state's version
-    and what is remembered of it come in the same MGET (core/ownparts.py).
+    entry records the versions it was rendered at; when this worker has the page in memory,
+    the MGET asks for the versions only. For a member, their own state's version and what
+    is remembered of it come in the same MGET (core/ownparts.py). Empty versions ("") while
+    Redis does not answer: nothing kept can be trusted.
     """
-    keys = [versions_key(name) for name in names]
+    keys = [versions_key(GENERATION), *(versions_key(name) for name in names)]
     member = request.user.pk if request.user.is_authenticated else None
     own = [versions_key(member_own(member)), ownparts.own_key(member)] if member else []
-    found = cache.get_many([*keys, page_key, *own])
+    held = _memory.holds(page_key)
+    found = cache.get_many([*keys, *own] if held else [*keys, page_key, *own])
     if member:
-        version = ownparts.own_version(found.get(keys[0], 0), found.get(own[0], 0))
+        version = ownparts.own_version(found.get(keys[1], 0), found.get(own[0], 0))
         request.own_remembered = ownparts.Remembered(member, version, found.get(own[1]))
-    versions = ",".join(str(found.get(key, 0)) for key in keys)
-    entry = found.get(page_key)
-    if entry is not None and entry[0] == versions:
-        return versions, entry[1]
+    generation = found.get(keys[0]) or _generation_started()
+    if generation is None:
+        return "", None
+    versions = ":".join([generation, *(str(found.get(key, 0)) for key in keys[1:])])
+    if held and (kept := _memory.get(page_key, versions)) is not None:
+        return versions, kept
+    stored = cache.get(page_key) if held else found.get(page_key)
+    if stored is not None and stored[0] == versions and stored[1].fresh:
+        return versions, _memory.keep(page_key, versions, stored[1])
     return versions, None
 
 
@@ -206,11 +236,91 @@ class _Entry:
     rendered_at: float
     etag: str
 
+    @property
+    def size(self) -> int:
+        return len(self.plain) + len(self.shell)
+
+    @property
+    def fresh(self) -> bool:
+        """Within the lifetime Redis gives it (PAGE_CACHE_SECONDS), wherever it is held."""
+        return time.time() < self.rendered_at + settings.PAGE_CACHE_SECONDS
+
+
+class _Kept:
+    """A kept page as one worker holds it: the entry, and its shell once unpickled."""
+
+    def __init__(self, entry: _Entry) -> None:
+        self.entry = entry
+        self._shell: Shell | None = None
+
+    @property
+    def rendered_at(self) -> float:
+        return self.entry.rendered_at
+
+    @property
+    def etag(self) -> str:
+        return self.entry.etag
+
     def served(self, request: HttpRequest) -> HttpResponse:
+        entry = self.entry
         if ownparts.is_plain_reader(request):
-            return HttpResponse(self.plain, content_type=self.content_type)
-        shell = pickle.loads(self.shell)
-        return HttpResponse(shell.for_reader(request), content_type=self.content_type)
+            return HttpResponse(entry.plain, content_type=entry.content_type)
+        if self._shell is None:
+            self._shell = pickle.loads(entry.shell)
+        return HttpResponse(self._shell.for_reader(request), content_type=entry.content_type)
+
+
+class _Memory:
+    """The pages this worker served last, by key, with the versions each was rendered at:
+    the least recently served go first past PAGE_MEMORY_BYTES. Threads share it (gunicorn's
+    threaded workers): a lock guards it."""
+
+    def __init__(self) -> None:
+        self._pages: OrderedDict[str, tuple[str, _Kept]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def holds(self, key: str) -> bool:
+        return key in self._pages
+
+    def get(self, key: str, versions: str) -> _Kept | None:
+        """The page kept under ``key`` if it was rendered at ``versions`` and is fresh; a page
+        rendered at others, or too old, is let go."""
+        with self._lock:
+            held = self._pages.get(key)
+            if held is None:
+                return None
+            if held[0] == versions and held[1].entry.fresh:
+                self._pages.move_to_end(key)
+                return held[1]
+            self._drop(key)
+            return None
+
+    def keep(self, key: str, versions: str, entry: _Entry) -> _Kept:
+        kept = _Kept(entry)
+        limit = settings.PAGE_MEMORY_BYTES
+        if entry.size > limit // 4:  # nothing, or a page that would push out most of them
+            return kept
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (versions, kept)
+            self._bytes += entry.size
+            while self._bytes > limit:
+                self._drop(next(iter(self._pages)))
+        return kept
+
+    def _drop(self, key: str) -> None:
+        _, kept = self._pages.pop(key)
+        self._bytes -= kept.entry.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+
+_memory = _Memory()
 
 
 def cached_for_readers(
@@ -244,7 +354,7 @@ def cached_for_readers(
                 response = hit.served(request)
                 response["X-Page-Cache"] = "hit"
                 return _answer(request, response, names, hit.rendered_at, hit.etag)
-            down = not answering(cache)  # nothing to keep the page in: just render it
+            down = not versions or not answering(cache)  # nothing to keep it in: render it
             with ownparts.as_nobody(request) as parts:
                 response = view(request, *args, **kwargs)
             if response.streaming:  # no own parts to fill in: render it again, for the reader
@@ -268,6 +378,7 @@ def cached_for_readers(
             if not answering(cache):
                 response["X-Page-Cache"] = "bypass"
                 return httpcache.private(response)
+            _memory.keep(key, versions, entry)
             response["X-Page-Cache"] = "miss"
             return _answer(request, response, names, rendered_at, etag)
 

@@ -251,6 +251,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # A member's own votes, bookmarks and follows, remembered between their requests (core/ownparts.py).
 OWN_STATE_SECONDS = env_int("OWN_STATE_SECONDS", 3600)
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off: every page rendered (benchmarks)
+# What each web worker keeps in its own memory of the pages it served last, in bytes
+# (core/pagecache.py): a hit then reads the versions from Redis, not the page. 0: none.
+PAGE_MEMORY_BYTES = env_int("PAGE_MEMORY_BYTES", 32 * 1024 * 1024)
 
 # The HTTP cache in front (Varnish, deploy/varnish.vcl; or a CDN, README) keeps the pages
 # anonymous readers share up to this long, purged by surrogate key (the header named here)
