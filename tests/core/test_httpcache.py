@@ -13,17 +13,8 @@ from django.test import Client
 
 from core import pagecache
 from reviews.services import review_save
-from tests.factories import ComparisonFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # versions move on commit
-
-
-@pytest.fixture
-def pair(panel):
-    comparison = ComparisonFactory()
-    for tool in comparison.tools:
-        ReviewFactory(tool=tool, persona=panel[0])
-    return comparison
 
 
 def test_a_page_readers_share_is_public_for_shared_caches_and_names_what_it_shows(client, pair):

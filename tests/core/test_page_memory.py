@@ -9,17 +9,9 @@ from django.core.cache import cache
 
 from core import pagecache
 from reviews.services import vote_cast
-from tests.factories import ComparisonFactory, ReviewFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # versions move on commit
-
-
-@pytest.fixture
-def pair(panel):
-    comparison = ComparisonFactory()
-    for tool in comparison.tools:
-        ReviewFactory(tool=tool, persona=panel[0])
-    return comparison
 
 
 def state(response) -> str:

@@ -5,17 +5,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from reviews.services import review_save, vote_cast
-from tests.factories import ComparisonFactory, ReviewFactory, ToolFactory, UserFactory
+from tests.factories import ToolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # versions move on commit
-
-
-@pytest.fixture
-def pair(panel):
-    comparison = ComparisonFactory()
-    for tool in comparison.tools:
-        ReviewFactory(tool=tool, persona=panel[0])
-    return comparison
 
 
 HTMX = {"HX-Request": "true"}
