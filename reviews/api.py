@@ -12,7 +12,13 @@ from core.weights import WeightsRefused
 from reviews import history
 from reviews.models import Persona
 from reviews.scorecard import ScorecardRow, scorecard
-from reviews.weighting import PARAM, reweigh_tool, weighting_about, weighting_read
+from reviews.weighting import (
+    PARAM,
+    Weighting,
+    reweigh_tool,
+    weighting_about,
+    weighting_read,
+)
 from tools.api import PanelOut, ToolOut, VerdictOut
 from tools.models import Tool
 from tools.renames import follows_renames, follows_tool_renames, renamed_from
@@ -112,13 +118,23 @@ def tool_detail(request: HttpRequest, slug: Slug, w: Weights = None):
     """A tool with its reviews; with ``w``, its panel verdict counted with those weights."""
     tool = get_object_or_404(Tool.objects.published().with_category(), slug=slug)
     rows = scorecard([tool])
+    weighting = _weighed(request, tool, rows)
+    if isinstance(weighting, Status):
+        return weighting
+    tool.api_weights = weighting_about(weighting)
+    return with_reviews(tool, rows, 0)
+
+
+def _weighed(request: HttpRequest, tool: Tool, rows: list[ScorecardRow]) -> "Weighting | Status":
+    """The weights ``w`` names for the seats of ``rows``, with ``tool``'s panel verdict
+    counted with them (``tool.panel``; ``tool.panel_own`` the panel's); or the 400 that
+    says why they are refused."""
     try:
         weighting = weighting_read(request, [row.persona for row in rows])
     except WeightsRefused as reason:
         return Status(400, {"detail": str(reason)})
     reweigh_tool(tool, rows, weighting)
-    tool.api_weights = weighting_about(weighting)
-    return with_reviews(tool, rows, 0)
+    return weighting
 
 
 class WeightedVerdictOut(VerdictOut):
@@ -138,11 +154,9 @@ def verdict_detail(request: HttpRequest, slug: Slug, w: Weights = None):
     tool = get_object_or_404(Tool.objects.published(), slug=slug)
     # The seats and the reviews are read only for weights: without, the tool's row says it all.
     rows = scorecard([tool]) if PARAM in request.GET else []
-    try:
-        weighting = weighting_read(request, [row.persona for row in rows])
-    except WeightsRefused as reason:
-        return Status(400, {"detail": str(reason)})
-    reweigh_tool(tool, rows, weighting)
+    weighting = _weighed(request, tool, rows)
+    if isinstance(weighting, Status):
+        return weighting
     return {
         "tool": tool.slug,
         "panel": tool.panel,
