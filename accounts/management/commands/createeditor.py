@@ -1,4 +1,4 @@
-from getpass import getpass
+import getpass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(error.messages[0]) from error
         if User.objects.filter(email__iexact=email).exists():
             raise CommandError(f"{email} already has an account.")
-        password = getpass("Password: ")
+        password = getpass.getpass("Password: ")
         if len(password) < 8:
             raise CommandError("The password needs at least 8 characters.")
         user = User.objects.create_user(email=email, password=password, is_staff=True)
