@@ -4,7 +4,8 @@ no query at all.
 Every request of a signed-in member asks who they are: Django reads the session, then the
 member's row. From the page cache that row was the page's one query, and the largest share
 of its time (bench/RESULTS.md). The sign-in backend here reads the row from the cache
-instead, in one round trip, at a version of its own, as the page cache reads pages:
+instead, in one round trip at most (none when the process's near cache holds it,
+core/nearcache.py), at a version of its own, as the page cache reads pages:
 
 - ``member_row(pk)`` moves on any save or deletion of the member, and again once it commits
   (``moved``): a password change, a new email address, the admin taking away is_staff or

@@ -18,6 +18,12 @@ while it was away were lost, so whatever was cached before may be stale
 Both classes below are django-redis's documented extension points and go together:
 ResilientRedis (REDIS_CLIENT_CLASS) notes each failure, ResilientClient (CLIENT_CLASS)
 decides before each operation whether to ask Redis at all.
+
+ResilientClient also answers reads of the few small keys every page needs (versions, the
+member's row, own state and session: NEAR_CACHE_PREFIXES) from the process's near cache
+(core/nearcache.py), exact because Redis tells it of every change. It does so only while
+Redis answers: a thread that met a failure reads through Redis, as above, and a near cache
+that loses its connection counts as a failure of Redis.
 """
 
 import logging
@@ -26,12 +32,15 @@ import time
 from contextlib import contextmanager
 
 import redis
+from django.conf import settings
 from django.dispatch import Signal
 from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from core.nearcache import NearCache, near_cache
 
 logger = logging.getLogger(__name__)  # settings.DJANGO_REDIS_LOGGER names it
 
@@ -110,6 +119,7 @@ class ResilientClient(DefaultClient):
     def __init__(self, server, params, backend) -> None:
         super().__init__(server, params, backend)
         self.cache = backend
+        self._near_prefixes = [self.make_key(prefix) for prefix in settings.NEAR_CACHE_PREFIXES]
 
     @property
     def answering(self) -> bool:
@@ -141,6 +151,84 @@ class ResilientClient(DefaultClient):
         cache_recovered.send(sender=type(self), cache=self.cache)
         if client.failure is not None:  # a receiver's own operation failed
             raise ConnectionInterrupted(connection=client) from client.failure
+
+    @property
+    def near(self) -> NearCache | None:
+        """This process's near cache of the first (the writable) server, or None when it is
+        off. Looked up on each use: a forked process gets its own."""
+        if not settings.NEAR_CACHE_BYTES:
+            return None
+        timeout = self._options.get("SOCKET_TIMEOUT", RETRY_AFTER_SECONDS)
+        return near_cache(self._server[0], self._near_prefixes, settings.NEAR_CACHE_BYTES, timeout)
+
+    def get(self, key, default=None, version=None, client=None):
+        near = self.near
+        if client is None and near is not None and near.tracks(self.make_key(key, version=version)):
+            return self.get_many([key], version=version).get(key, default)
+        return super().get(key, default=default, version=version, client=client)
+
+    def get_many(self, keys, version=None, client=None):
+        near = self.near
+        made = {str(self.make_key(key, version=version)): key for key in keys}
+        tracked = [key for key in made if near is not None and near.tracks(key)]
+        if client is not None or not tracked or not self.answering:
+            return super().get_many(keys, version=version, client=client)
+        try:
+            found, reading = near.held(tracked)
+        except RedisTimeoutError as error:  # Redis did not answer in time: a miss, as for any
+            client = self.get_client(write=False)  # operation that times out (ResilientRedis)
+            client.failure, client.retry_at = error, time.monotonic() + RETRY_AFTER_SECONDS
+            raise ConnectionInterrupted(connection=client) from error
+        except (RedisError, OSError):  # its connection closed: read through Redis this time
+            return super().get_many(keys, version=version)
+        rest = [key for key in made if key not in found]
+        if rest:
+            client = self.get_client(write=False)
+            try:
+                read = dict(zip(rest, client.mget(*rest), strict=True))
+            except (RedisError, OSError) as error:
+                raise ConnectionInterrupted(connection=client) from error
+            near.keep(reading, read)
+            found.update(read)
+        return {made[key]: self.decode(value) for key, value in found.items() if value is not None}
+
+    def _written(self, *keys) -> None:
+        """This thread wrote ``keys``: the near cache lets them go at once."""
+        near = self.near
+        if near is not None:
+            near.drop(str(key) for key in keys)
+
+    def set(self, key, *args, version=None, **kwargs):
+        try:
+            return super().set(key, *args, version=version, **kwargs)
+        finally:
+            self._written(self.make_key(key, version=version))
+
+    def _incr(self, key, *args, version=None, **kwargs):
+        try:
+            return super()._incr(key, *args, version=version, **kwargs)
+        finally:
+            self._written(self.make_key(key, version=version))
+
+    def delete(self, key, version=None, prefix=None, client=None):
+        try:
+            return super().delete(key, version=version, prefix=prefix, client=client)
+        finally:
+            self._written(self.make_key(key, version=version, prefix=prefix))
+
+    def delete_many(self, keys, version=None, client=None):
+        keys = list(keys)
+        try:
+            return super().delete_many(keys, version=version, client=client)
+        finally:
+            self._written(*(self.make_key(key, version=version) for key in keys))
+
+    def clear(self, client=None):
+        try:
+            return super().clear(client=client)
+        finally:
+            if (near := self.near) is not None:
+                near.drop_all()
 
     # While Redis is down, ``add`` says it added: locks taken with it (allauth's rate
     # limits take one) let their holder through, as RATELIMIT_FAIL_OPEN has it, instead

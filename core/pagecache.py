@@ -38,8 +38,10 @@ reader's own parts filled in included, is sent as private.
 
 Each worker also keeps the pages it served last in its own memory (``_Memory``, up to
 PAGE_MEMORY_BYTES): a hit then asks Redis for the versions alone, not for the page's 120 KB
-again, and a member's shell is not unpickled again. A page in memory is served only at the
-versions it was rendered at, as from Redis, and only within PAGE_CACHE_SECONDS. The
+again, and a member's shell is not unpickled again. Those versions are themselves mirrored
+in each process (core/nearcache.py), so a hit usually asks Redis nothing. A page in
+memory is served only at the versions it was rendered at, as from Redis, and only within
+PAGE_CACHE_SECONDS. The
 versions read include a *generation*, a token Redis keeps for as long as it keeps the
 versions: a Redis that restarts empty starts its versions again from nothing, and the
 new token tells every worker that what it holds was counted against the old ones.
@@ -194,7 +196,8 @@ def _generation_started() -> str | None:
 def _lookup(request: HttpRequest, page_key: str, names: list[str]) -> tuple[str, "_Kept | None"]:
     """The versions the page depends on now, and the kept page if it was rendered at them.
 
-    One round trip: the version numbers and the page come back in one MGET, and the page
+    One round trip at most (none when the near cache holds every key asked for): the
+    version numbers and the page come back in one MGET, and the page
     entry records the versions it was rendered at; when this worker has the page in memory,
     the MGET asks for the versions only. For a member, their own state's version and what
     is remembered of it come in the same MGET (core/ownparts.py). Empty versions ("") while

@@ -148,6 +148,12 @@ CACHES = {
     }
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Each process mirrors the cache's small, often-read keys in its own memory, kept exact by
+# Redis's invalidation messages (core/nearcache.py): the versions pages are kept at
+# (core/pagecache.py), a member's row (accounts/identity.py), own state (core/ownparts.py)
+# and session. At most this many bytes a process; 0: off, every read asks Redis.
+NEAR_CACHE_BYTES = env_int("NEAR_CACHE_BYTES", 16 * 1024 * 1024)
+NEAR_CACHE_PREFIXES = ["version:", "member-row:", "own:", "django.contrib.sessions.cached_db"]
 DJANGO_REDIS_LOGGER = "core.cache"  # whose filter keeps an outage to a line every 5 s
 
 AUTH_PASSWORD_VALIDATORS = [
