@@ -21,6 +21,7 @@ so it stays the same when the page is rendered again unchanged, and a cache that
 ``If-None-Match`` after its copy expired gets a 304 instead of the page.
 """
 
+import functools
 import hashlib
 import heapq
 import http.client
@@ -62,9 +63,16 @@ def name_keys(response: HttpResponseBase, names: Iterable[str]) -> str:
     """Name ``names`` as the response's surrogate keys, so that a purge of any of them drops
     it from the shared caches; returns the header that carries them."""
     header = settings.HTTP_CACHE_KEY_HEADER
-    separator = ", " if header.lower() in COMMA_SEPARATED else " "
-    response[header] = separator.join(surrogate_key(name) for name in names)
+    response[header] = _keys(header, tuple(names))
     return header
+
+
+@functools.lru_cache(maxsize=4096)
+def _keys(header: str, names: tuple[str, ...]) -> str:
+    """The header's value naming ``names``: a page served again names the same ones, so it is
+    spelled once (a cached page's hit is mostly headers)."""
+    separator = ", " if header.lower() in COMMA_SEPARATED else " "
+    return separator.join(surrogate_key(name) for name in names)
 
 
 def shared(
@@ -81,7 +89,10 @@ def shared(
     # (deploy/varnish.vcl passes it by), and nothing it was sent may be kept for others.
     if settings.HTTP_CACHE_SECONDS <= 0 or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return private(response)
-    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.HTTP_CACHE_SECONDS)
+    if "Cache-Control" in response:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.HTTP_CACHE_SECONDS)
+    else:  # as patch_cache_control spells it, without parsing what is not there
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.HTTP_CACHE_SECONDS}"
     # The page cache keeps an htmx fragment and the full page apart: so must every cache.
     patch_vary_headers(response, ["HX-Request"])
     header = name_keys(response, names)
