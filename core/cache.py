@@ -176,20 +176,23 @@ class ResilientClient(DefaultClient):
         try:
             found, reading = near.held(tracked)
         except RedisTimeoutError as error:  # Redis did not answer in time: a miss, as for any
-            client = self.get_client(write=False)  # operation that times out (ResilientRedis)
+            client = self.get_client(write=True)  # operation that times out (ResilientRedis)
             client.failure, client.retry_at = error, time.monotonic() + RETRY_AFTER_SECONDS
             raise ConnectionInterrupted(connection=client) from error
-        except (RedisError, OSError):  # its connection closed: read through Redis this time
+        except (RedisError, OSError):  # its connection closed, or it was not tried: ask Redis
             return super().get_many(keys, version=version)
         rest = [key for key in made if key not in found]
-        if rest:
-            client = self.get_client(write=False)
-            try:
-                read = dict(zip(rest, client.mget(*rest), strict=True))
-            except (RedisError, OSError) as error:
-                raise ConnectionInterrupted(connection=client) from error
-            near.keep(reading, read)
-            found.update(read)
+        read = {}
+        try:
+            if rest:  # from the server Redis tracks writes on, never a replica behind it
+                client = self.get_client(write=True)
+                try:
+                    read = dict(zip(rest, client.mget(*rest), strict=True))
+                except (RedisError, OSError) as error:
+                    raise ConnectionInterrupted(connection=client) from error
+        finally:
+            near.keep(reading, read)  # what was not read is not kept
+        found.update(read)
         return {made[key]: self.decode(value) for key, value in found.items() if value is not None}
 
     def _written(self, *keys) -> None:

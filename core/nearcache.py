@@ -20,13 +20,21 @@ How memory stays exact:
   (a placeholder, kept only if still there), so a read racing a write never keeps the
   older value.
 - Memory is trusted only while that connection is known to be alive: it is pinged every
-  PING_SECONDS while the process reads, and a process that has heard nothing from Redis
-  for TRUST_SECONDS waits for its answer before it trusts memory. A connection that closes,
+  PING_SECONDS while the process reads, and a process whose last answered ping was sent
+  more than TRUST_SECONDS ago pings again and waits for the answer before it trusts
+  memory. Only a pong vouches for Redis, and only as of when its ping was sent: a message
+  read late (a worker that sat idle) says nothing of now. Redis answers in order, so
+  waiting for the pong also takes in every name sent before it. A connection that closes,
   does not answer within the socket timeout, or falls so far behind that Redis drops it
   (its output buffer limit for subscribers) takes everything held with it: the process
   reads from Redis until it has subscribed again. So a Redis that hangs, or a network that
   parts, leaves a process serving what it holds for at most TRUST_SECONDS plus the socket
-  timeout before it stops.
+  timeout before it stops. After such a failure the near cache is left alone for
+  RETRY_SECONDS (reads go to Redis, as without it), and a thread never waits longer than
+  LOCK_WAIT_SECONDS for another that is waiting on Redis: it reads from Redis itself.
+- A value is kept at most KEEP_SECONDS, then read again: Redis sends a key's name when it
+  expires the key, which for a key nobody reads may be long after its time to live (its
+  expiry is sampled); reading it again lets Redis expire it on the spot.
 
 Keys are Django's made keys (prefix and version included). A Redis database is not part of
 a tracked name: a write under the same prefix in another database of the same server only
@@ -43,14 +51,21 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 import redis
-from redis.exceptions import RedisError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger("core.cache")  # the cache's logger, with its throttle (core/cache.py)
 
 CHANNEL = b"__redis__:invalidate"
 PING_SECONDS = 0.5
 TRUST_SECONDS = 1.0
+RETRY_SECONDS = 2.0
+LOCK_WAIT_SECONDS = 0.05
+KEEP_SECONDS = 30.0
 ENTRY_OVERHEAD = 100  # bytes a kept value costs beyond its key and value, near enough
+
+
+class Busy(RedisConnectionError):
+    """Not tried: the near cache failed moments ago, or another thread is waiting on Redis."""
 
 
 class NearCache:
@@ -64,12 +79,14 @@ class NearCache:
             url, protocol=2, socket_timeout=timeout, socket_connect_timeout=timeout
         )
         self._lock = threading.Lock()
-        self._values: OrderedDict[str, bytes | None] = OrderedDict()  # None: not in Redis
+        # key -> (value, or None when Redis does not have it; when it was kept)
+        self._values: OrderedDict[str, tuple[bytes | None, float]] = OrderedDict()
         self._bytes = 0
         self._reading: dict[str, object] = {}  # key -> placeholder of a read under way
         self._connection = None
         self._pinged_at = 0.0  # when the ping still unanswered was sent; 0: none is
-        self._heard_at = 0.0  # when Redis last answered on the connection
+        self._heard_at = 0.0  # when the last ping Redis answered was sent
+        self._retry_at = 0.0  # after a failure, when to try the connection again
 
     def tracks(self, key: str) -> bool:
         return key.startswith(self.prefixes)
@@ -84,40 +101,59 @@ class NearCache:
 
         Raises redis's TimeoutError when Redis does not answer within the socket timeout,
         and another RedisError or OSError when the connection closed or cannot be opened:
-        either way memory was let go, and the next call connects again."""
-        with self._lock:
+        either way memory was let go, and a call after RETRY_SECONDS connects again. Raises
+        Busy, having asked Redis nothing, until then, or while another thread waits on it."""
+        if time.monotonic() < self._retry_at:
+            raise Busy("not tried: the near cache's connection failed moments ago")
+        if not self._lock.acquire(timeout=LOCK_WAIT_SECONDS):
+            raise Busy("not tried: another thread is waiting on Redis")
+        try:
             self._take_in()
             found, reading = {}, {}
+            stale = time.monotonic() - KEEP_SECONDS
             for key in keys:
-                if key in self._values:
+                held = self._values.get(key)
+                if held is not None and held[1] > stale:
                     self._values.move_to_end(key)
-                    found[key] = self._values[key]
+                    found[key] = held[0]
                 else:
+                    self._forget(key)
                     reading[key] = self._reading[key] = object()
             return found, reading
+        finally:
+            self._lock.release()
 
     def keep(self, reading: dict[str, object], values: dict[str, bytes | None]) -> None:
-        """Keep what was read for ``reading``'s keys, unless a change came for one meanwhile."""
+        """Keep what was read for ``reading``'s keys (a key missing from ``values`` was not
+        read: nothing is kept for it), unless a change came for one meanwhile."""
         with self._lock:
+            now = time.monotonic()
             for key, placeholder in reading.items():
                 if self._reading.get(key) is not placeholder:
                     continue  # changed while it was read, or memory was let go
                 del self._reading[key]
-                value = values.get(key)
+                if key not in values:
+                    continue
+                value = values[key]
                 size = len(key) + len(value or b"") + ENTRY_OVERHEAD
                 if size > self.limit // 16:
                     continue
-                self._values[key] = value
+                self._values[key] = (value, now)
                 self._bytes += size
             while self._bytes > self.limit:
                 self._forget(next(iter(self._values)))
 
     def drop(self, keys: Iterable[str]) -> None:
-        """This process wrote ``keys``: let them go now, not when Redis's names arrive."""
-        with self._lock:
+        """This process wrote ``keys``: let them go now, not only when Redis's names arrive
+        (they are on the way: while another thread waits on Redis, this one does not)."""
+        if not self._lock.acquire(timeout=LOCK_WAIT_SECONDS):
+            return
+        try:
             for key in keys:
                 self._forget(key)
                 self._reading.pop(key, None)
+        finally:
+            self._lock.release()
 
     def drop_all(self) -> None:
         with self._lock:
@@ -129,7 +165,7 @@ class NearCache:
 
     def _forget(self, key: str) -> None:
         if key in self._values:
-            value = self._values.pop(key)
+            value = self._values.pop(key)[0]
             self._bytes -= len(key) + len(value or b"") + ENTRY_OVERHEAD
 
     def _clear(self) -> None:
@@ -159,14 +195,14 @@ class NearCache:
             connection.disconnect()
             raise
         self._connection = connection
-        self._heard_at, self._pinged_at = time.monotonic(), 0.0
+        self._heard_at, self._pinged_at = time.monotonic(), 0.0  # it just answered
 
     def _take_in(self) -> None:
         """Apply every name Redis has sent, and make sure the connection is alive."""
-        if self._connection is None:
-            self._connect()
-        connection = self._connection
         try:
+            if self._connection is None:
+                self._connect()
+            connection = self._connection
             while connection.can_read(timeout=0):
                 self._apply(connection.read_response())
             now = time.monotonic()
@@ -174,23 +210,23 @@ class NearCache:
                 connection.send_command("PING")
                 self._pinged_at = now
             if now - self._heard_at >= TRUST_SECONDS:
-                while self._pinged_at:  # heard nothing for a while: wait for the answer
+                while self._pinged_at:  # not vouched for lately: wait for the answer
                     self._apply(connection.read_response())
-        except (RedisError, OSError):
+        except BaseException:  # whatever it was, the connection's state is not known
             self._disconnect()
+            self._retry_at = time.monotonic() + RETRY_SECONDS
             raise
 
     def _apply(self, message) -> None:
-        self._heard_at = time.monotonic()
         kind = message[0]
-        if kind == b"pong":
-            self._pinged_at = 0.0
+        if kind == b"pong":  # Redis was there when this ping was sent
+            self._heard_at, self._pinged_at = self._pinged_at, 0.0
         elif kind == b"message" and message[1] == CHANNEL:
             if message[2] is None:  # the database was flushed
                 self._clear()
                 return
             for raw in message[2]:
-                key = raw.decode()
+                key = raw.decode(errors="replace")  # no key of ours is not UTF-8
                 self._forget(key)
                 self._reading.pop(key, None)
 

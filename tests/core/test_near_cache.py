@@ -140,7 +140,8 @@ def test_threads_share_one_memory_and_see_each_change(server, cache):
     assert cache.get(VERSION) == 100
 
 
-def test_a_connection_redis_closed_is_read_through_then_opened_again(server, cache):
+def test_a_connection_redis_closed_is_read_through_then_opened_again(server, cache, monkeypatch):
+    monkeypatch.setattr(nearcache, "RETRY_SECONDS", 0.2)
     cache.set(VERSION, 1, timeout=None)
     assert cache.get(VERSION) == 1
     other = server.client()
@@ -149,6 +150,7 @@ def test_a_connection_redis_closed_is_read_through_then_opened_again(server, cac
 
     assert cache.get(VERSION) == 2  # read through Redis, not a miss
     assert cache.client.answering
+    time.sleep(0.2)  # RETRY_SECONDS: then the near cache connects again
     assert cache.get(VERSION) == 2
     before = commands(server)
     assert cache.get(VERSION) == 2
@@ -171,6 +173,55 @@ def test_a_redis_that_stops_answering_is_not_trusted_past_its_bound(server, cach
     time.sleep(2.1)  # RETRY_AFTER_SECONDS: then the cache asks Redis again
     assert cache.get(VERSION) == 1
     assert cache.client.answering
+
+
+def test_an_answer_read_late_does_not_vouch_for_redis_now(server, cache):
+    """A ping answered, its pong left unread while the process sat idle, then Redis hung:
+    the late pong says Redis was there when the ping went, not now."""
+    cache.set(VERSION, 1, timeout=None)
+    assert cache.get(VERSION) == 1
+    near = cache.client.near
+    near._heard_at -= nearcache.PING_SECONDS  # due for a ping: the next read sends one
+    assert cache.get(VERSION) == 1
+    assert near._pinged_at
+    time.sleep(0.1)  # its pong is waiting, unread
+    server.freeze()
+    time.sleep(nearcache.TRUST_SECONDS)
+    started = time.monotonic()
+    assert cache.get(VERSION) is None  # a miss, as for any failure: not memory
+    assert time.monotonic() - started < 0.5 + 0.3  # one socket timeout
+    assert not cache.client.answering
+
+
+def test_a_key_past_its_time_to_live_is_not_served_from_memory(settings, tmp_path, monkeypatch):
+    """Redis sends an expired key's name only once it expires it, which for a key nobody
+    reads can be long after its time (active expiry is off here, as if it had not reached
+    the key yet): memory reads a key again after KEEP_SECONDS, and the read expires it."""
+    monkeypatch.setattr(nearcache, "KEEP_SECONDS", 0.3)
+    with RedisServer(tmp_path, "--enable-debug-command", "yes") as server:
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
+        cache = caches["default"]
+        other = server.client()
+        other.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+        other.set(cache.make_key(VERSION), 5, px=100)
+        assert cache.get(VERSION) == 5
+        time.sleep(0.35)
+        assert cache.get(VERSION) is None
+        cache.close()
+        cache.client.near.close()
+
+
+def test_a_thread_does_not_wait_for_another_waiting_on_redis(server, cache):
+    cache.set(VERSION, 1, timeout=None)
+    assert cache.get(VERSION) == 1
+    near = cache.client.near
+    with near._lock:  # as a thread waiting for Redis's answer holds it
+        started = time.monotonic()
+        assert cache.get(VERSION) == 1  # from Redis itself
+        assert time.monotonic() - started < 0.3
+        cache.set(VERSION, 2, timeout=None)  # a write does not wait either
+        assert cache.get(VERSION) == 2
+    assert cache.get(VERSION) == 2
 
 
 def test_memory_is_bounded_in_bytes(server, settings):
