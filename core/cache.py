@@ -233,6 +233,47 @@ class ResilientClient(DefaultClient):
             if (near := self.near) is not None:
                 near.drop_all()
 
+    # Two writes that each take one round trip, where django-redis's own would take one per
+    # key (incr) or two (add, then incr).
+    def incr_each(self, keys, version=None) -> None:
+        """Add one to each of ``keys``, a key not there starting at 1 (Redis's INCR): the page
+        versions a change moves (core/pagecache.py), all in one round trip."""
+        made = [self.make_key(key, version=version) for key in keys]
+        try:
+            self._pipelined(lambda pipe: [pipe.incr(key) for key in made])
+        finally:
+            self._written(*made)
+
+    def count(self, key, seconds: int, version=None) -> int | None:
+        """Count one more against ``key``, which lives ``seconds`` from its first count, and
+        return the count so far; None when Redis did not answer (a rate limit fails open)."""
+        made = self.make_key(key, version=version)
+        answers = self._pipelined(
+            lambda pipe: (pipe.incr(made), pipe.expire(made, seconds, nx=True))
+        )
+        return None if answers is None else answers[0]
+
+    def _pipelined(self, fill) -> list | None:
+        """Send the commands ``fill`` queues on a pipeline, in one round trip, and return
+        their answers; None when Redis did not answer, a failure noted as ResilientRedis
+        notes its own (pipelines do not pass through its execute_command) and logged as
+        django-redis logs the ones it ignores."""
+        try:
+            client = self.get_client(write=True)
+        except ConnectionInterrupted:  # not asked: it failed a moment ago
+            logger.exception("Exception ignored")
+            return None
+        pipe = client.pipeline(transaction=False)
+        fill(pipe)
+        try:
+            return pipe.execute()
+        except UNANSWERED as error:
+            client.failure, client.retry_at = error, time.monotonic() + RETRY_AFTER_SECONDS
+            logger.exception("Exception ignored")
+        except RedisError:
+            logger.exception("Exception ignored")
+        return None
+
     # While Redis is down, ``add`` says it added: locks taken with it (allauth's rate
     # limits take one) let their holder through, as RATELIMIT_FAIL_OPEN has it, instead
     # of every holder waiting for a lock it can never get. (django-redis answers None.)

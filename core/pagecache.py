@@ -68,7 +68,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.encoding import escape_uri_path
 
 from core import httpcache, ownparts
-from core.cache import answering
+from core.cache import ResilientClient, answering
 from core.ownparts import Shell
 
 Depends = Callable[..., list[str]]
@@ -89,12 +89,21 @@ def version_move(cache: BaseCache, name: str) -> None:
         cache.set(versions_key(name), 1, timeout=None)
 
 
+def versions_move(cache: BaseCache, names: Iterable[str]) -> None:
+    """``version_move`` for each of ``names``, in one round trip to Redis."""
+    client = getattr(cache, "client", None)
+    if isinstance(client, ResilientClient):
+        client.incr_each([versions_key(name) for name in names])
+    else:  # another backend (none in settings): one at a time
+        for name in names:
+            version_move(cache, name)
+
+
 def bump(*names: str) -> None:
     """Move the named versions on, once the current transaction commits."""
 
     def move() -> None:
-        for name in names:
-            version_move(cache, name)
+        versions_move(cache, names)
         httpcache.purge(names)  # the HTTP cache in front drops the pages that name them
 
     transaction.on_commit(move)

@@ -5,12 +5,13 @@ from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import timezone
 
 from core import pagecache
 from reviews.models import Call, Persona, PersonaSlug, Review, Vote
 from tools.models import Tool
 from tools.renames import renamable_save
-from tools.services import BADGE_READS, tool_badges_apply, tool_badges_update
+from tools.services import BADGE_READS, badges_moved, tool_badges_settle, tool_badges_update
 
 CLEAR = "clear"
 VOTE_VALUES = (*Call.values, CLEAR)
@@ -99,14 +100,29 @@ def personas_delete(*, personas: QuerySet[Persona]) -> int:
     return deleted
 
 
-# A member's vote and the tool's counts, written in one statement once the tool's row is
-# locked: the vote as it was (read after the lock, so exact), the vote as it is now
-# (inserted, changed or deleted), and the counts moved by the difference. When nothing
-# changes, nothing is written and no row comes back.
+# A vote is one round trip to PostgreSQL, and outside a transaction of the caller's its own
+# transaction: the statements of one query string run as one (PostgreSQL's implicit
+# transaction block), each with a snapshot of its own. The first locks the tool's row, so
+# votes on one tool are applied one at a time; the second, which starts after the lock is
+# held and so sees every vote committed before it, writes the vote and moves the counts.
+# ``{where}`` finds the tool: by id, or by slug among the published (as ``live_q``).
+_BY_ID = "tool.id = %s"
+_LIVE_BY_SLUG = "tool.slug = %s AND tool.status = %s AND tool.published_at <= %s"
+
+# This transaction's commit does not wait for the disk flush (see vote_cast).
+_VOTE_LOCK = """SET LOCAL synchronous_commit = off;
+SELECT 1 FROM {tool} tool WHERE {where} FOR UPDATE;
+"""
+
+# The vote as it was (read after the lock, so exact), the vote as it is now (inserted,
+# changed or deleted), and the counts moved by the difference; when nothing changes, nothing
+# is written. One row comes back when the tool is found: what a vote's answer shows of it
+# (``_TOOL_READS``, the counts as they now stand), whether the counts moved, and the vote.
 _VOTE_WRITE = """
-WITH args (member, tool, after) AS (VALUES (%s::bigint, %s::bigint, %s::varchar)),
-before AS (
-    SELECT vote.value FROM {vote} vote, args
+WITH args (member, tool, after) AS (
+    SELECT %s::bigint, tool.id, %s::varchar FROM {tool} tool WHERE {where}
+), before AS (
+    SELECT vote.id, vote.value, vote.created_at, vote.updated_at FROM {vote} vote, args
     WHERE vote.member_id = args.member AND vote.tool_id = args.tool
 ), cleared AS (
     DELETE FROM {vote} vote USING args
@@ -128,33 +144,63 @@ before AS (
     WHERE tool.id = args.tool AND (SELECT value FROM before) IS DISTINCT FROM args.after
     RETURNING community_ships, community_skips
 )
-SELECT community_ships, community_skips, written.id, written.created_at, written.updated_at
-FROM counted LEFT JOIN written ON true
+SELECT {reads},
+    counted.community_ships IS NOT NULL,
+    args.after,
+    coalesce(written.id, before.id),
+    coalesce(written.created_at, before.created_at),
+    coalesce(written.updated_at, before.updated_at)
+FROM args JOIN {tool} tool ON tool.id = args.tool
+    LEFT JOIN counted ON true LEFT JOIN written ON true LEFT JOIN before ON true
 """
 
+# What the answer to a vote shows of the tool, and what its badges are read from, in the
+# model's order (as ``Tool.from_db`` takes them): the counts as they are after the write.
+_COUNTS = {"community_ships", "community_skips"}
+_TOOL_READS = [
+    field.attname
+    for field in Tool._meta.concrete_fields
+    if field.attname in {"id", "name", "slug", *BADGE_READS}
+]
 
-_NO_FLUSH = "SET LOCAL synchronous_commit = off;\n"
+
+def _vote_sql(where: str) -> str:
+    names = {"tool": Tool._meta.db_table, "vote": Vote._meta.db_table, "where": where}
+    reads = ", ".join(
+        f"coalesce(counted.{column}, tool.{column})" if field in _COUNTS else f"tool.{column}"
+        for field in _TOOL_READS
+        for column in [Tool._meta.get_field(field).column]
+    )
+    return _VOTE_LOCK.format(**names) + _VOTE_WRITE.format(**names, reads=reads)
 
 
-def _vote_write(member: AbstractBaseUser, tool: Tool, value: str) -> Vote | None:
-    """Apply the vote to the locked ``tool`` (its counts as locked), updating them in place."""
+_VOTE_BY_ID = _vote_sql(_BY_ID)
+_VOTE_LIVE_BY_SLUG = _vote_sql(_LIVE_BY_SLUG)
+
+
+def _vote_write(member: AbstractBaseUser, value: str, sql: str, find: list) -> tuple | None:
+    """Run the vote's statements with ``find`` (the parameters of its ``{where}``): the
+    tool's reads, counts, whether they moved and the vote, or None when no tool is found."""
     if value not in VOTE_VALUES:
         raise ValueError(f"A vote is one of {', '.join(VOTE_VALUES)}, not {value!r}.")
     after = None if value == CLEAR else value
-    sql = _VOTE_WRITE.format(vote=Vote._meta.db_table, tool=Tool._meta.db_table)
     with connection.cursor() as cursor:
-        # In the same round trip: this transaction's commit does not wait for the disk
-        # (see vote_cast). Whatever else runs first, the write's rows are the last result.
-        cursor.execute(_NO_FLUSH + sql, [member.pk, tool.pk, after])
-        while cursor.nextset():
+        cursor.execute(sql, [*find, member.pk, after, *find])
+        while cursor.nextset():  # the write's row is the last result
             pass
-        row = cursor.fetchone()
-    if row is None:  # the vote was already this: nothing moved
-        return Vote.objects.filter(member=member, tool=tool).first()
-    tool.community_ships, tool.community_skips, pk, created_at, updated_at = row
-    tool_badges_apply(tool=tool)  # a write only when the vote moved a badge
-    mine = pagecache.member_own(member.pk)
-    pagecache.bump(pagecache.VOTES, pagecache.tool_votes(tool.slug), mine)
+        return cursor.fetchone()
+
+
+def _vote_applied(member: AbstractBaseUser, tool: Tool, row: tuple) -> Vote | None:
+    """After the vote's statements: ``tool`` holding the counts as they now stand, settle its
+    badges, move the versions of the pages that show its figures, and return the vote."""
+    moved, after, pk, created_at, updated_at = row[len(_TOOL_READS) :]
+    if moved:
+        if badges_moved(tool):  # rarely: a write of its own, the row locked again
+            tool_badges_settle(tool=tool)
+        pagecache.bump(
+            pagecache.VOTES, pagecache.tool_votes(tool.slug), pagecache.member_own(member.pk)
+        )
     if after is None:
         return None
     return Vote(
@@ -162,34 +208,42 @@ def _vote_write(member: AbstractBaseUser, tool: Tool, value: str) -> Vote | None
     )
 
 
-@transaction.atomic
 def vote_cast(*, member: AbstractBaseUser, tool: Tool, value: str) -> Vote | None:
     """Record ``member``'s ship or skip on ``tool``, change it, or take it back (``clear``).
 
     Every vote on a tool first locks the tool's row, so votes on one tool are applied one
     at a time: two requests carrying a member's first vote cannot both find no vote and
     both count one, and a recount sees no vote half-applied. The vote and the counts are
-    then written in one statement (``_VOTE_WRITE``). Updates ``tool``'s counts in place and
-    returns the member's vote, or None when there is none.
+    then written in one statement, in the same round trip (``_VOTE_WRITE``). Updates
+    ``tool``'s counts and badges in place and returns the member's vote, or None when there
+    is none. Inside a transaction of the caller's, it is part of that transaction.
 
     The commit does not wait for the disk flush (``synchronous_commit = off`` for this
     transaction only): waiting was most of a vote's time. A worker's crash loses nothing
     (PostgreSQL has the commit); a crash of PostgreSQL itself may lose the votes of its last
     ~0.6 s (three ``wal_writer_delay``), each whole, the vote with its counts, never half.
     """
-    # With what the badges read: whether the tool keeps one depends on whether it holds it.
-    locked = Tool.objects.select_for_update().values(*BADGE_READS).get(pk=tool.pk)
-    for field, now in locked.items():
-        setattr(tool, field, now)
-    return _vote_write(member, tool, value)
+    row = _vote_write(member, value, _VOTE_BY_ID, [tool.pk])
+    if row is None:
+        raise Tool.DoesNotExist(f"No tool {tool.pk} to vote on.")
+    for field, now in zip(_TOOL_READS, row, strict=False):
+        if field in BADGE_READS:  # the counts and badges as they now stand
+            setattr(tool, field, now)
+    return _vote_applied(member, tool, row)
 
 
-@transaction.atomic
 def vote_cast_on(*, member: AbstractBaseUser, slug: str, value: str) -> tuple[Tool, Vote | None]:
-    """``vote_cast`` on the published tool with ``slug``, found and locked in one query: what a
-    vote from the site costs (Tool.DoesNotExist when there is none)."""
-    tool = Tool.objects.published().with_category().select_for_update(of=("self",)).get(slug=slug)
-    return tool, _vote_write(member, tool, value)
+    """``vote_cast`` on the published tool with ``slug``, found and locked by the vote's own
+    statements: what a vote from the site costs, one round trip (Tool.DoesNotExist when
+    there is none). The tool comes back with what the answer shows of it; reading any
+    other field queries for it, as for a deferred field."""
+    row = _vote_write(
+        member, value, _VOTE_LIVE_BY_SLUG, [slug, Tool.Status.PUBLISHED, timezone.now()]
+    )
+    if row is None:
+        raise Tool.DoesNotExist(f"No published tool {slug!r}.")
+    tool = Tool.from_db(connection.alias, _TOOL_READS, row[: len(_TOOL_READS)])
+    return tool, _vote_applied(member, tool, row)
 
 
 def _vote_count(call: str) -> Coalesce:

@@ -83,11 +83,16 @@ def badges_moved(tool: Tool) -> dict[str, bool]:
     return moved
 
 
-def tool_badges_apply(*, tool: Tool) -> dict[str, bool]:
-    """After a write moved the counts of ``tool``, its row locked and ``tool`` holding the
-    counts and badges as they now stand: write the badges that moved, and only then, so a
-    vote that moves none costs nothing more. The caller moves the page-cache versions of the
-    pages showing the tool's figures, which show its badges too. Returns what moved."""
+@transaction.atomic
+def tool_badges_settle(*, tool: Tool) -> dict[str, bool]:
+    """After a write that moved ``tool``'s counts (a vote: reviews.services), and before the
+    pages showing them are told: lock the row, read its counts and badges as they now stand
+    and write the badges that moved. Locked, so that of two votes settling at once the later
+    reads what the earlier wrote. ``tool`` is left holding what was read; returns what moved.
+    """
+    locked = Tool.objects.select_for_update().values(*BADGE_READS).get(pk=tool.pk)
+    for field, now in locked.items():
+        setattr(tool, field, now)
     moved = badges_moved(tool)
     if moved:
         Tool.objects.filter(pk=tool.pk).update(**moved)

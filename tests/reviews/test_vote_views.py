@@ -243,3 +243,35 @@ def test_a_draft_previewed_by_staff_has_no_vote_or_bookmark_buttons(client, staf
     client.force_login(staff)
     html = client.get("/tools/draft-tool/").content.decode()
     assert "Draft preview" in html and 'class="card-actions"' not in html
+
+
+def test_a_vote_from_the_site_is_one_query_and_two_redis_round_trips(
+    member_client, member, pair, monkeypatch, django_capture_on_commit_callbacks
+):
+    """What exact counts need and nothing more: PostgreSQL locks the tool, writes the vote and
+    moves the counts in one round trip; Redis counts the vote against the rate limit in one,
+    and once it commits moves the three page versions it changes in another."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from redis.connection import AbstractConnection
+
+    for value in ("skip", "clear"):  # the member's row is read once, then known
+        member_client.post("/tools/alpha/vote/", {"value": value}, **HTMX)
+    sends = []
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, command, *args, **kwargs):
+        sends.append(command)
+        return send(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = member_client.post("/tools/alpha/vote/", {"value": "ship"}, **HTMX)
+    assert response.status_code == 200
+    assert len(queries) == 1, [query["sql"][:80] for query in queries]
+    assert len(sends) == 2, sends
+    assert Tool.objects.get(slug="alpha").community_ships == 1
+    assert Vote.objects.get(member=member).value == "ship"
