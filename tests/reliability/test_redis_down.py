@@ -212,3 +212,20 @@ def test_members_remembered_before_an_outage_are_read_again_after_it(
 
     page = client.get(url).content.decode()
     assert "Grace" in page and "Ada" not in page
+
+
+def test_a_hung_redis_costs_a_flood_of_votes_one_socket_timeout(client, redis):
+    """A Redis that accepts and never answers costs a run of votes (their rate limit and
+    version moves are pipelines, beside the reads) about one socket timeout in all, not one
+    per vote: once an operation has waited, the next ones leave Redis alone for a moment."""
+    tool = ToolFactory()
+    client.force_login(UserFactory())
+    assert client.post(f"/tools/{tool.slug}/vote/", {"value": "ship"}, **HTMX).status_code == 200
+    redis.freeze()
+    started = time.monotonic()
+    for value in ["skip", "ship"] * 3:
+        assert client.post(f"/tools/{tool.slug}/vote/", {"value": value}, **HTMX).status_code == 200
+    waited = time.monotonic() - started
+    assert waited < 3 * SOCKET_TIMEOUT, waited
+    tool.refresh_from_db()
+    assert (tool.community_ships, tool.community_skips) == (1, 0)
