@@ -67,10 +67,11 @@ def per_reader_limit(setting: str):
     """A POST view's rate limit per member, or per address when signed out: a flood is a 429.
 
     The rate is ``settings.<setting>`` ("30/m"), read per request so that it can be changed.
-    The windows, keys and addresses are django-ratelimit's, as for the site's other limits;
-    only the counting differs: one round trip to Redis (``ResilientClient.count``) where
-    the library's takes two, on the views a member sends most. While Redis does not
-    answer, the limit lets requests through (RATELIMIT_FAIL_OPEN).
+    The windows, keys, addresses and RATELIMIT_ENABLE are django-ratelimit's, as for the
+    site's other limits; the counting differs: one round trip to Redis
+    (``ResilientClient.count``) where the library's takes two, on the views a member sends
+    most. While Redis does not answer, the limit lets requests through, as
+    RATELIMIT_FAIL_OPEN has it for the site's other limits.
     """
 
     def decorate(view):
@@ -78,6 +79,8 @@ def per_reader_limit(setting: str):
 
         @wraps(view)
         def limited(request: HttpRequest, *args, **kwargs):
+            if not getattr(settings, "RATELIMIT_ENABLE", True):  # as the library's own
+                return view(request, *args, **kwargs)
             rate = getattr(settings, setting)
             limit, period = ratelimit_core._split_rate(rate)
             reader = ratelimit_core._SIMPLE_KEYS["user_or_ip"](request)

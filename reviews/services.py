@@ -103,15 +103,20 @@ def personas_delete(*, personas: QuerySet[Persona]) -> int:
 # A vote is one round trip to PostgreSQL, and outside a transaction of the caller's its own
 # transaction: the statements of one query string run as one (PostgreSQL's implicit
 # transaction block), each with a snapshot of its own. The first locks the tool's row, so
-# votes on one tool are applied one at a time; the second, which starts after the lock is
-# held and so sees every vote committed before it, writes the vote and moves the counts.
-# ``{where}`` finds the tool: by id, or by slug among the published (as ``live_q``).
+# votes on one tool are applied one at a time, and notes which row it locked; the second,
+# which starts after the lock is held and so sees every vote committed before it, writes
+# the vote and moves the counts of that row and no other (a tool published under the slug
+# in between is not voted on unlocked). ``{where}`` finds the tool: by id, or by slug among
+# the published (as ``live_q``). The string holds several statements, so it needs the
+# client-side binding Django's PostgreSQL cursors use by default (no
+# ``server_side_binding``).
 _BY_ID = "tool.id = %s"
 _LIVE_BY_SLUG = "tool.slug = %s AND tool.status = %s AND tool.published_at <= %s"
 
 # This transaction's commit does not wait for the disk flush (see vote_cast).
 _VOTE_LOCK = """SET LOCAL synchronous_commit = off;
-SELECT 1 FROM {tool} tool WHERE {where} FOR UPDATE;
+SELECT set_config('verdicts.vote_tool',
+    coalesce((SELECT tool.id::text FROM {tool} tool WHERE {where} FOR UPDATE), ''), true);
 """
 
 # The vote as it was (read after the lock, so exact), the vote as it is now (inserted,
@@ -120,7 +125,8 @@ SELECT 1 FROM {tool} tool WHERE {where} FOR UPDATE;
 # (``_TOOL_READS``, the counts as they now stand), whether the counts moved, and the vote.
 _VOTE_WRITE = """
 WITH args (member, tool, after) AS (
-    SELECT %s::bigint, tool.id, %s::varchar FROM {tool} tool WHERE {where}
+    SELECT %s::bigint, tool.id, %s::varchar FROM {tool} tool
+    WHERE tool.id = nullif(current_setting('verdicts.vote_tool'), '')::bigint
 ), before AS (
     SELECT vote.id, vote.value, vote.created_at, vote.updated_at FROM {vote} vote, args
     WHERE vote.member_id = args.member AND vote.tool_id = args.tool
@@ -185,7 +191,7 @@ def _vote_write(member: AbstractBaseUser, value: str, sql: str, find: list) -> t
         raise ValueError(f"A vote is one of {', '.join(VOTE_VALUES)}, not {value!r}.")
     after = None if value == CLEAR else value
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*find, member.pk, after, *find])
+        cursor.execute(sql, [*find, member.pk, after])
         while cursor.nextset():  # the write's row is the last result
             pass
         return cursor.fetchone()
@@ -196,11 +202,13 @@ def _vote_applied(member: AbstractBaseUser, tool: Tool, row: tuple) -> Vote | No
     badges, move the versions of the pages that show its figures, and return the vote."""
     moved, after, pk, created_at, updated_at = row[len(_TOOL_READS) :]
     if moved:
-        if badges_moved(tool):  # rarely: a write of its own, the row locked again
-            tool_badges_settle(tool=tool)
-        pagecache.bump(
-            pagecache.VOTES, pagecache.tool_votes(tool.slug), pagecache.member_own(member.pk)
-        )
+        try:
+            if badges_moved(tool):  # rarely: a write of its own, the row locked again
+                tool_badges_settle(tool=tool)
+        finally:  # the vote is in: its pages are told even if the badges failed to settle
+            pagecache.bump(
+                pagecache.VOTES, pagecache.tool_votes(tool.slug), pagecache.member_own(member.pk)
+            )
     if after is None:
         return None
     return Vote(
@@ -216,7 +224,9 @@ def vote_cast(*, member: AbstractBaseUser, tool: Tool, value: str) -> Vote | Non
     both count one, and a recount sees no vote half-applied. The vote and the counts are
     then written in one statement, in the same round trip (``_VOTE_WRITE``). Updates
     ``tool``'s counts and badges in place and returns the member's vote, or None when there
-    is none. Inside a transaction of the caller's, it is part of that transaction.
+    is none. Inside a transaction of the caller's, it is part of that transaction (no
+    savepoint of its own: a database error there aborts the caller's transaction, and the
+    caller's commit does not wait for the disk flush either).
 
     The commit does not wait for the disk flush (``synchronous_commit = off`` for this
     transaction only): waiting was most of a vote's time. A worker's crash loses nothing

@@ -261,7 +261,8 @@ def test_a_vote_from_the_site_is_one_query_and_two_redis_round_trips(
     send = AbstractConnection.send_packed_command
 
     def counted(self, command, *args, **kwargs):
-        sends.append(command)
+        if b"PING" not in b"".join(command if isinstance(command, list) else [command]):
+            sends.append(command)  # the near cache's keep-alive is no part of the vote
         return send(self, command, *args, **kwargs)
 
     monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
