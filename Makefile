@@ -42,7 +42,7 @@ test: env services node ## the whole suite, against the real PostgreSQL, Redis, 
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-py312: ## the suite again on Python 3.12, the oldest we support (browser tests run once, in test)
-	@$(MAKE) --no-print-directory test PY=3.12 PYTEST_ARGS="--ignore=tests/e2e"
+	@$(MAKE) --no-print-directory test PY=3.12 VENV=.venv-3.12 PYTEST_ARGS="--ignore=tests/e2e"
 
 lint: env ## ruff lint and format check, and the apps' import contracts (pyproject.toml)
 	@$(VENV)/bin/ruff check .
