@@ -100,105 +100,44 @@ def personas_delete(*, personas: QuerySet[Persona]) -> int:
     return deleted
 
 
-# A vote is one round trip to PostgreSQL, and outside a transaction of the caller's its own
-# transaction: the statements of one query string run as one (PostgreSQL's implicit
-# transaction block), each with a snapshot of its own. The first locks the tool's row, so
-# votes on one tool are applied one at a time, and notes which row it locked; the second,
-# which starts after the lock is held and so sees every vote committed before it, writes
-# the vote and moves the counts of that row and no other (a tool published under the slug
-# in between is not voted on unlocked). ``{where}`` finds the tool: by id, or by slug among
-# the published (as ``live_q``). The string holds several statements, so it needs the
-# client-side binding Django's PostgreSQL cursors use by default (no
-# ``server_side_binding``).
-_BY_ID = "tool.id = %s"
-_LIVE_BY_SLUG = "tool.slug = %s AND tool.status = %s AND tool.published_at <= %s"
-
-# This transaction's commit does not wait for the disk flush (see vote_cast).
-_VOTE_LOCK = """SET LOCAL synchronous_commit = off;
-SELECT set_config('verdicts.vote_tool',
-    coalesce((SELECT tool.id::text FROM {tool} tool WHERE {where} FOR UPDATE), ''), true);
-"""
-
-# The vote as it was (read after the lock, so exact), the vote as it is now (inserted,
-# changed or deleted), and the counts moved by the difference; when nothing changes, nothing
-# is written. One row comes back when the tool is found: what a vote's answer shows of it
-# (``_TOOL_READS``, the counts as they now stand), whether the counts moved, and the vote.
-_VOTE_WRITE = """
-WITH args (member, tool, after) AS (
-    SELECT %s::bigint, tool.id, %s::varchar FROM {tool} tool
-    WHERE tool.id = nullif(current_setting('verdicts.vote_tool'), '')::bigint
-), before AS (
-    SELECT vote.id, vote.value, vote.created_at, vote.updated_at FROM {vote} vote, args
-    WHERE vote.member_id = args.member AND vote.tool_id = args.tool
-), cleared AS (
-    DELETE FROM {vote} vote USING args
-    WHERE args.after IS NULL AND vote.member_id = args.member AND vote.tool_id = args.tool
-), written AS (
-    INSERT INTO {vote} (member_id, tool_id, value, created_at, updated_at)
-    SELECT member, tool, after, now(), now() FROM args WHERE after IS NOT NULL
-    ON CONFLICT (member_id, tool_id) DO UPDATE
-        SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
-        WHERE {vote}.value <> EXCLUDED.value
-    RETURNING id, created_at, updated_at
-), counted AS (
-    UPDATE {tool} tool SET
-        community_ships = community_ships + (args.after IS NOT DISTINCT FROM 'ship')::int
-            - ((SELECT value FROM before) IS NOT DISTINCT FROM 'ship')::int,
-        community_skips = community_skips + (args.after IS NOT DISTINCT FROM 'skip')::int
-            - ((SELECT value FROM before) IS NOT DISTINCT FROM 'skip')::int
-    FROM args
-    WHERE tool.id = args.tool AND (SELECT value FROM before) IS DISTINCT FROM args.after
-    RETURNING community_ships, community_skips
-)
-SELECT {reads},
-    counted.community_ships IS NOT NULL,
-    args.after,
-    coalesce(written.id, before.id),
-    coalesce(written.created_at, before.created_at),
-    coalesce(written.updated_at, before.updated_at)
-FROM args JOIN {tool} tool ON tool.id = args.tool
-    LEFT JOIN counted ON true LEFT JOIN written ON true LEFT JOIN before ON true
-"""
-
-# What the answer to a vote shows of the tool, and what its badges are read from, in the
-# model's order (as ``Tool.from_db`` takes them): the counts as they are after the write.
-_COUNTS = {"community_ships", "community_skips"}
+# A vote is one call to ``verdicts_vote``, a function of PostgreSQL's own installed by
+# reviews/migrations/0011_vote_function.py (one round trip; its statements' plans are kept
+# per connection, so they are not planned again on every vote). It locks the tool's row,
+# writes the vote and moves the counts of that row and no other, and answers with the tool
+# as it then stands: ``_TOOL_READS`` of it, in the model's field order (as ``Tool.from_db``
+# takes them), whether its counts moved, and the vote's id and dates.
 _TOOL_READS = [
     field.attname
     for field in Tool._meta.concrete_fields
     if field.attname in {"id", "name", "slug", *BADGE_READS}
 ]
+_VOTE = (
+    "SELECT {reads}, vote.moved, vote.vote_id, vote.created_at, vote.updated_at"
+    " FROM verdicts_vote(%s, %s, %s, %s, %s, %s) vote"
+).format(
+    reads=", ".join(f"(vote.tool).{Tool._meta.get_field(field).column}" for field in _TOOL_READS)
+)
 
 
-def _vote_sql(where: str) -> str:
-    names = {"tool": Tool._meta.db_table, "vote": Vote._meta.db_table, "where": where}
-    reads = ", ".join(
-        f"coalesce(counted.{column}, tool.{column})" if field in _COUNTS else f"tool.{column}"
-        for field in _TOOL_READS
-        for column in [Tool._meta.get_field(field).column]
-    )
-    return _VOTE_LOCK.format(**names) + _VOTE_WRITE.format(**names, reads=reads)
-
-
-_VOTE_BY_ID = _vote_sql(_BY_ID)
-_VOTE_LIVE_BY_SLUG = _vote_sql(_LIVE_BY_SLUG)
-
-
-def _vote_write(member: AbstractBaseUser, value: str, sql: str, find: list) -> tuple | None:
-    """Run the vote's statements with ``find`` (the parameters of its ``{where}``): the
-    tool's reads, counts, whether they moved and the vote, or None when no tool is found."""
+def _vote_write(
+    member: AbstractBaseUser, value: str, *, tool_id: int | None = None, slug: str = ""
+) -> tuple | None:
+    """Apply the vote to the tool with ``tool_id`` or, with none, to the published tool with
+    ``slug``: the tool's reads, whether its counts moved and the vote, or None when no tool
+    is found."""
     if value not in VOTE_VALUES:
         raise ValueError(f"A vote is one of {', '.join(VOTE_VALUES)}, not {value!r}.")
     after = None if value == CLEAR else value
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*find, member.pk, after])
-        while cursor.nextset():  # the write's row is the last result
-            pass
-        return cursor.fetchone()
+        cursor.execute(
+            _VOTE, [member.pk, tool_id, slug, Tool.Status.PUBLISHED, timezone.now(), after]
+        )
+        row = cursor.fetchone()
+    return None if row is None else (*row[: len(_TOOL_READS) + 1], after, *row[-3:])
 
 
 def _vote_applied(member: AbstractBaseUser, tool: Tool, row: tuple) -> Vote | None:
-    """After the vote's statements: ``tool`` holding the counts as they now stand, settle its
+    """After the vote's call: ``tool`` holding the counts as they now stand, settle its
     badges, move the versions of the pages that show its figures, and return the vote."""
     moved, after, pk, created_at, updated_at = row[len(_TOOL_READS) :]
     if moved:
@@ -222,7 +161,7 @@ def vote_cast(*, member: AbstractBaseUser, tool: Tool, value: str) -> Vote | Non
     Every vote on a tool first locks the tool's row, so votes on one tool are applied one
     at a time: two requests carrying a member's first vote cannot both find no vote and
     both count one, and a recount sees no vote half-applied. The vote and the counts are
-    then written in one statement, in the same round trip (``_VOTE_WRITE``). Updates
+    then written, in the same round trip (``_VOTE``). Updates
     ``tool``'s counts and badges in place and returns the member's vote, or None when there
     is none. Inside a transaction of the caller's, it is part of that transaction (no
     savepoint of its own: a database error there aborts the caller's transaction, and the
@@ -233,7 +172,7 @@ def vote_cast(*, member: AbstractBaseUser, tool: Tool, value: str) -> Vote | Non
     (PostgreSQL has the commit); a crash of PostgreSQL itself may lose the votes of its last
     ~0.6 s (three ``wal_writer_delay``), each whole, the vote with its counts, never half.
     """
-    row = _vote_write(member, value, _VOTE_BY_ID, [tool.pk])
+    row = _vote_write(member, value, tool_id=tool.pk)
     if row is None:
         raise Tool.DoesNotExist(f"No tool {tool.pk} to vote on.")
     for field, now in zip(_TOOL_READS, row, strict=False):
@@ -244,12 +183,10 @@ def vote_cast(*, member: AbstractBaseUser, tool: Tool, value: str) -> Vote | Non
 
 def vote_cast_on(*, member: AbstractBaseUser, slug: str, value: str) -> tuple[Tool, Vote | None]:
     """``vote_cast`` on the published tool with ``slug``, found and locked by the vote's own
-    statements: what a vote from the site costs, one round trip (Tool.DoesNotExist when
+    call: what a vote from the site costs, one round trip (Tool.DoesNotExist when
     there is none). The tool comes back with what the answer shows of it; reading any
     other field queries for it, as for a deferred field."""
-    row = _vote_write(
-        member, value, _VOTE_LIVE_BY_SLUG, [slug, Tool.Status.PUBLISHED, timezone.now()]
-    )
+    row = _vote_write(member, value, slug=slug)
     if row is None:
         raise Tool.DoesNotExist(f"No published tool {slug!r}.")
     tool = Tool.from_db(connection.alias, _TOOL_READS, row[: len(_TOOL_READS)])

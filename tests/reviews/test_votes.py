@@ -80,6 +80,21 @@ def test_vote_cast_refuses_other_values_and_changes_nothing(member):
     assert counts(tool) == (0, 0)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_votes_commit_alone_skips_the_wait_for_the_disk(member):
+    """The vote's own transaction commits without waiting for the WAL flush; the setting
+    ends with that transaction, so the next one waits again (vote_cast's docstring)."""
+    tool = ToolFactory()
+    with transaction.atomic(), connection.cursor() as cursor:
+        vote_cast(member=member, tool=tool, value="ship")
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("off",)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+    assert counts(tool) == (1, 0)
+
+
 def test_many_members_count_separately():
     tool = ToolFactory()
     for value in ["ship", "ship", "skip"]:
