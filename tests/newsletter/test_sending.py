@@ -182,7 +182,8 @@ def test_an_address_the_mailer_cannot_encode_fails_its_row_and_the_rest_go_out(s
 
     row = Delivery.objects.get(subscriber=unencodable)
     assert row.status == "failed" and row.attempts == 1
-    assert row.last_error.startswith("Invalid address: 'idna' codec can't encode")
+    # then the idna codec's own words, which differ between Python versions
+    assert row.last_error.startswith("Invalid address: ") and "\n" not in row.last_error
     assert smtp_server.sink.per_recipient() == dict.fromkeys(emails, 1)
 
 
