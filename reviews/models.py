@@ -244,7 +244,9 @@ class Vote(CleanText, models.Model):
     """A member's ship or skip on a tool: one per member per tool, changeable, removable.
 
     Write votes through ``reviews.services.vote_cast``: it keeps the tool's community counts
-    in step in the same transaction.
+    in step in the same transaction. It does so in SQL of its own, a PostgreSQL function
+    (reviews/migrations/0011_vote_function.py) that names this table's and the tool table's
+    columns: a migration that renames or retypes them replaces that function too.
     """
 
     member = models.ForeignKey(
