@@ -350,7 +350,9 @@ class Tool(Publishable, CleanText, models.Model):
     The panel and community counts are kept on the row so that no page has to
     count reviews or votes: services update them in the transaction that
     changes a review or a vote, and ``reviews.tasks.recount_verdicts`` repairs
-    any drift.
+    any drift. The vote writes them in SQL of its own, a PostgreSQL function
+    (reviews/migrations/0011_vote_function.py) that names this table's columns and returns
+    its rows: a migration that renames or retypes them, or rebuilds the table, replaces it.
     """
 
     Status = PublishStatus

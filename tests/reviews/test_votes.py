@@ -81,7 +81,7 @@ def test_vote_cast_refuses_other_values_and_changes_nothing(member):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_votes_commit_alone_skips_the_wait_for_the_disk(member):
+def test_a_vote_skips_the_wait_for_the_disk_for_its_transaction_only(member):
     """The vote's own transaction commits without waiting for the WAL flush; the setting
     ends with that transaction, so the next one waits again (vote_cast's docstring)."""
     tool = ToolFactory()
