@@ -132,14 +132,14 @@ def _vote_write(
         cursor.execute(
             _VOTE, [member.pk, tool_id, slug, Tool.Status.PUBLISHED, timezone.now(), after]
         )
-        row = cursor.fetchone()
-    return None if row is None else (*row[: len(_TOOL_READS) + 1], after, *row[-3:])
+        return cursor.fetchone()
 
 
-def _vote_applied(member: AbstractBaseUser, tool: Tool, row: tuple) -> Vote | None:
+def _vote_applied(member: AbstractBaseUser, tool: Tool, row: tuple, value: str) -> Vote | None:
     """After the vote's call: ``tool`` holding the counts as they now stand, settle its
-    badges, move the versions of the pages that show its figures, and return the vote."""
-    moved, after, pk, created_at, updated_at = row[len(_TOOL_READS) :]
+    badges, move the versions of the pages that show its figures, and return the vote (the
+    member has one, of ``value``, exactly when the call names one)."""
+    moved, pk, created_at, updated_at = row[len(_TOOL_READS) :]
     if moved:
         try:
             if badges_moved(tool):  # rarely: a write of its own, the row locked again
@@ -148,10 +148,10 @@ def _vote_applied(member: AbstractBaseUser, tool: Tool, row: tuple) -> Vote | No
             pagecache.bump(
                 pagecache.VOTES, pagecache.tool_votes(tool.slug), pagecache.member_own(member.pk)
             )
-    if after is None:
+    if pk is None:
         return None
     return Vote(
-        pk=pk, member=member, tool=tool, value=after, created_at=created_at, updated_at=updated_at
+        pk=pk, member=member, tool=tool, value=value, created_at=created_at, updated_at=updated_at
     )
 
 
@@ -178,7 +178,7 @@ def vote_cast(*, member: AbstractBaseUser, tool: Tool, value: str) -> Vote | Non
     for field, now in zip(_TOOL_READS, row, strict=False):
         if field in BADGE_READS:  # the counts and badges as they now stand
             setattr(tool, field, now)
-    return _vote_applied(member, tool, row)
+    return _vote_applied(member, tool, row, value)
 
 
 def vote_cast_on(*, member: AbstractBaseUser, slug: str, value: str) -> tuple[Tool, Vote | None]:
@@ -190,7 +190,7 @@ def vote_cast_on(*, member: AbstractBaseUser, slug: str, value: str) -> tuple[To
     if row is None:
         raise Tool.DoesNotExist(f"No published tool {slug!r}.")
     tool = Tool.from_db(connection.alias, _TOOL_READS, row[: len(_TOOL_READS)])
-    return tool, _vote_applied(member, tool, row)
+    return tool, _vote_applied(member, tool, row, value)
 
 
 def _vote_count(call: str) -> Coalesce:
