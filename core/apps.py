@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 
 from core import pagecache
 from core.cache import cache_recovered
@@ -13,4 +14,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         cache_recovered.connect(
             pagecache.after_an_outage, dispatch_uid="core.pagecache.after_an_outage"
+        )
+        # Pages a worker holds were made under the settings of their time (tests change them).
+        setting_changed.connect(
+            pagecache.on_setting_changed, dispatch_uid="core.pagecache.on_setting_changed"
         )

@@ -95,15 +95,24 @@ def shared(
         response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.HTTP_CACHE_SECONDS}"
     # The page cache keeps an htmx fragment and the full page apart: so must every cache.
     patch_vary_headers(response, ["HX-Request"])
-    header = name_keys(response, names)
+    name_keys(response, names)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(rendered_at)
+    return conditional(request, response, etag=etag, rendered_at=rendered_at)
+
+
+def conditional(
+    request: HttpRequest, response: HttpResponse, *, etag: str, rendered_at: float
+) -> HttpResponse:
+    """``response``, or 304 when the reader already has it (``etag``, or not modified since
+    ``rendered_at``); the 304 carries the surrogate keys caches read, and says it was a hit."""
     answer = get_conditional_response(
-        request, etag=response["ETag"], last_modified=int(rendered_at), response=response
+        request, etag=etag, last_modified=int(rendered_at), response=response
     )
-    if answer is not response:  # a 304 carries what caches read, and says it was a hit
-        for name in (header, "X-Page-Cache"):
-            answer[name] = response[name]
+    if answer is not response:
+        for name in (settings.HTTP_CACHE_KEY_HEADER, "X-Page-Cache"):
+            if name in response:
+                answer[name] = response[name]
     return answer
 
 

@@ -46,6 +46,13 @@ versions read include a *generation*, a token Redis keeps for as long as it keep
 versions: a Redis that restarts empty starts its versions again from nothing, and the
 new token tells every worker that what it holds was counted against the old ones.
 
+A signed-out reader's repeated page does not even reach the stack: the front door
+(``answer_kept_pages``, a middleware near the top) keeps each plain page as it left the
+stack, headers and all, and sends it again while the versions it was rendered at stand and
+within PAGE_CACHE_SECONDS, answering a validator with a 304 itself. It opens only for a
+GET with no session cookie, no message cookie and no ``HX-Request``, and keeps gzipped and
+plain copies apart; every other request goes through the whole stack as before.
+
 ``X-Page-Cache`` says what happened: ``hit``; ``miss`` (rendered and kept); ``skip``
 (rendered, not kept: see above); ``bypass`` (rendered, not kept: Redis did not answer).
 """
@@ -65,6 +72,7 @@ from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.encoding import escape_uri_path
 
 from core import httpcache, ownparts
@@ -223,13 +231,27 @@ def _lookup(request: HttpRequest, page_key: str, names: list[str]) -> tuple[str,
     generation = found.get(keys[0]) or _generation_started()
     if generation is None:
         return "", None
-    versions = ":".join([generation, *(str(found.get(key, 0)) for key in keys[1:])])
+    versions = _spelled(generation, found, keys[1:])
     if held and (kept := _memory.get(page_key, versions)) is not None:
         return versions, kept
     stored = cache.get(page_key) if held else found.get(page_key)
     if stored is not None and stored[0] == versions and stored[1].fresh:
-        return versions, _memory.keep(page_key, versions, stored[1])
+        return versions, _memory.keep(page_key, versions, _Kept(stored[1]))
     return versions, None
+
+
+def _versions_now(names: tuple[str, ...]) -> str:
+    """The versions of ``names`` now, spelled as ``_lookup`` spells them; empty while Redis
+    does not answer or has no generation yet (the page is then rendered, which starts one)."""
+    keys = [versions_key(GENERATION), *(versions_key(name) for name in names)]
+    found = cache.get_many(keys)
+    generation = found.get(keys[0])
+    return "" if generation is None else _spelled(generation, found, keys[1:])
+
+
+def _spelled(generation: str, found: dict, keys: list[str]) -> str:
+    """The versions a page is kept at: the generation, then each key's number (0: none yet)."""
+    return ":".join([generation, *(str(found.get(key, 0)) for key in keys)])
 
 
 def _for_reader(request: HttpRequest, shell: Shell) -> str:
@@ -266,6 +288,14 @@ class _Kept:
         self._shell: Shell | None = None
 
     @property
+    def size(self) -> int:
+        return self.entry.size
+
+    @property
+    def fresh(self) -> bool:
+        return self.entry.fresh
+
+    @property
     def rendered_at(self) -> float:
         return self.entry.rendered_at
 
@@ -288,43 +318,47 @@ class _Memory:
     threaded workers): a lock guards it."""
 
     def __init__(self) -> None:
-        self._pages: OrderedDict[str, tuple[str, _Kept]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[str, _Kept | _Whole]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
     def holds(self, key: str) -> bool:
         return key in self._pages
 
-    def get(self, key: str, versions: str) -> _Kept | None:
+    def get(self, key: str, versions: str) -> "_Kept | _Whole | None":
         """The page kept under ``key`` if it was rendered at ``versions`` and is fresh; a page
         rendered at others, or too old, is let go."""
         with self._lock:
             held = self._pages.get(key)
             if held is None:
                 return None
-            if held[0] == versions and held[1].entry.fresh:
+            if held[0] == versions and held[1].fresh:
                 self._pages.move_to_end(key)
                 return held[1]
             self._drop(key)
             return None
 
-    def keep(self, key: str, versions: str, entry: _Entry) -> _Kept:
-        kept = _Kept(entry)
+    def peek(self, key: str) -> "_Kept | _Whole | None":
+        """What is kept under ``key``, whatever it was rendered at (``get`` checks that)."""
+        held = self._pages.get(key)
+        return None if held is None else held[1]
+
+    def keep[Held: (_Kept, _Whole)](self, key: str, versions: str, held: Held) -> Held:
         limit = settings.PAGE_MEMORY_BYTES
-        if entry.size > limit // 4:  # nothing, or a page that would push out most of them
-            return kept
+        if held.size > limit // 4:  # nothing, or a page that would push out most of them
+            return held
         with self._lock:
             if key in self._pages:
                 self._drop(key)
-            self._pages[key] = (versions, kept)
-            self._bytes += entry.size
+            self._pages[key] = (versions, held)
+            self._bytes += held.size
             while self._bytes > limit:
                 self._drop(next(iter(self._pages)))
-        return kept
+        return held
 
     def _drop(self, key: str) -> None:
-        _, kept = self._pages.pop(key)
-        self._bytes -= kept.entry.size
+        _, held = self._pages.pop(key)
+        self._bytes -= held.size
 
     def clear(self) -> None:
         with self._lock:
@@ -365,7 +399,7 @@ def cached_for_readers(
             if hit is not None:
                 response = hit.served(request)
                 response["X-Page-Cache"] = "hit"
-                return _answer(request, response, names, hit.rendered_at, hit.etag)
+                return _answer(request, response, names, versions, hit.rendered_at, hit.etag)
             down = not versions or not answering(cache)  # nothing to keep it in: render it
             with ownparts.as_nobody(request) as parts:
                 response = view(request, *args, **kwargs)
@@ -390,9 +424,9 @@ def cached_for_readers(
             if not answering(cache):
                 response["X-Page-Cache"] = "bypass"
                 return httpcache.private(response)
-            _memory.keep(key, versions, entry)
+            _memory.keep(key, versions, _Kept(entry))
             response["X-Page-Cache"] = "miss"
-            return _answer(request, response, names, rendered_at, etag)
+            return _answer(request, response, names, versions, rendered_at, etag)
 
         return wrapper
 
@@ -400,10 +434,128 @@ def cached_for_readers(
 
 
 def _answer(
-    request: HttpRequest, response: HttpResponse, names: list[str], rendered_at: float, etag: str
+    request: HttpRequest,
+    response: HttpResponse,
+    names: list[str],
+    versions: str,
+    rendered_at: float,
+    etag: str,
 ) -> HttpResponse:
     """A page from a shell: shared with every cache when it is the shell's plain page, the
-    reader's alone when it holds anything of theirs."""
+    reader's alone when it holds anything of theirs. The plain page says what it was
+    rendered at, for the front door (``answer_kept_pages``) to keep it whole."""
     if not ownparts.is_plain_reader(request):
         return httpcache.private(response)
-    return httpcache.shared(request, response, names, etag=etag, rendered_at=rendered_at)
+    response = httpcache.shared(request, response, names, etag=etag, rendered_at=rendered_at)
+    response.kept_at = _KeptAt(tuple(names), versions, rendered_at, etag)
+    return response
+
+
+# The front door: a signed-out reader's repeated hit answered before the middleware stack.
+
+
+@dataclass(frozen=True)
+class _KeptAt:
+    """What a plain page was rendered at: its versions' names, the versions, and when."""
+
+    names: tuple[str, ...]
+    versions: str
+    rendered_at: float
+    etag: str
+
+
+@dataclass(frozen=True)
+class _Whole:
+    """A plain page as it left the middleware stack, its headers with it: served again to
+    the next signed-out reader with no middleware, no view and no shell."""
+
+    kept_at: _KeptAt
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+    @property
+    def fresh(self) -> bool:
+        return time.time() < self.kept_at.rendered_at + settings.PAGE_CACHE_SECONDS
+
+    def served(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(self.body, headers=dict(self.headers))
+        response["X-Page-Cache"] = "hit"
+        asks = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        if not asks or "ETag" not in response:  # a page sent private had no validator
+            return response
+        return httpcache.conditional(
+            request, response, etag=response["ETag"], rendered_at=self.kept_at.rendered_at
+        )
+
+
+_whole = _Memory()
+
+
+def memory_clear() -> None:
+    """This worker forgets the pages it holds, as shells and whole."""
+    _memory.clear()
+    _whole.clear()
+
+
+def on_setting_changed(**kwargs) -> None:
+    memory_clear()
+
+
+# What the door's key takes from a request: the stack gives every other request the same
+# page (pages vary on these alone, and the door opens only for readers without a session).
+_DOOR_VARY = frozenset({"accept-encoding", "cookie", "hx-request"})
+
+
+def _door_key(request: HttpRequest) -> str | None:
+    """The key of a request the front door may answer: a GET of a signed-out reader with
+    no session and no message waiting, not an htmx request; None for any other."""
+    if (
+        request.method != "GET"
+        or not settings.PAGE_CACHE_ENABLED
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "messages" in request.COOKIES
+        or "HTTP_HX_REQUEST" in request.META
+    ):
+        return None
+    gzip = "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+    return f"{gzip}|{request.get_full_path()}"
+
+
+def _keepable(response: HttpResponse) -> bool:
+    """A plain page answered whole (no 304, no cookie set), varying only on what the key
+    takes: what the next signed-out reader of the same address would be sent too."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    vary = {field.strip().lower() for field in response.get("Vary", "").split(",")} - {""}
+    return vary <= _DOOR_VARY
+
+
+def answer_kept_pages(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Middleware, early in the stack: a signed-out reader's repeated hit is served from
+    this worker's memory as it was sent the first time, headers and all, without the rest
+    of the stack; the versions it was rendered at are checked first (from the near cache,
+    so usually without asking Redis), as for every hit. Any other request, and the first
+    of each page, goes through the whole stack, which keeps the page whole on its way out.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        key = _door_key(request)
+        if key is None:
+            return get_response(request)
+        request.get_host()  # a host the site does not serve is refused here too (400)
+        if (held := _whole.peek(key)) is not None:
+            versions = _versions_now(held.kept_at.names)
+            if versions and (held := _whole.get(key, versions)) is not None:
+                return held.served(request)
+        response = get_response(request)
+        kept = getattr(response, "kept_at", None)
+        if kept is not None and _keepable(response):
+            headers = tuple(response.items())
+            _whole.keep(key, kept.versions, _Whole(kept, headers, response.content))
+        return response
+
+    return middleware

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.shed_late_requests",  # before any work: see REQUEST_QUEUE_LIMIT
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, already compressed
+    # A signed-out reader's repeated page, from this worker's memory as it was first sent.
+    "core.pagecache.answer_kept_pages",
     # Pages gzipped (about a quarter of their size); Django pads each one against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

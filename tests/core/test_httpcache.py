@@ -58,7 +58,7 @@ def test_the_same_page_rendered_again_keeps_its_validator(client, pair):
     url = pair.get_absolute_url()
     etag = client.get(url)["ETag"]
     cache.delete_many(cache.keys("page:*"))
-    pagecache._memory.clear()  # and out of this worker's memory (core/pagecache.py)
+    pagecache.memory_clear()  # and out of this worker's memory (core/pagecache.py)
     rendered_again = client.get(url, headers={"If-None-Match": etag})
     assert rendered_again.status_code == 304 and rendered_again["X-Page-Cache"] == "miss"
 

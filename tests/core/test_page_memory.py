@@ -73,8 +73,8 @@ def test_memory_keeps_the_pages_served_last_within_its_bound(settings):
     settings.PAGE_MEMORY_BYTES = 1000
     memory = pagecache._Memory()
 
-    def entry(size: int) -> pagecache._Entry:
-        return pagecache._Entry("text/html", b"x" * size, b"", time.time(), '"e"')
+    def entry(size: int) -> pagecache._Kept:
+        return pagecache._Kept(pagecache._Entry("text/html", b"x" * size, b"", time.time(), '"e"'))
 
     for key in "abc":
         memory.keep(key, "g:1", entry(240))
