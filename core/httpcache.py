@@ -136,20 +136,27 @@ def private(response: HttpResponse) -> HttpResponse:
 
 def purge(names: Iterable[str]) -> None:
     """Purge the pages that name any of ``names`` from every cache in
-    ``HTTP_CACHE_PURGE_URLS``, one ``PURGE`` request each, waiting at most
+    ``HTTP_CACHE_PURGE_URLS``, with a ``PURGE`` request to each, waiting at most
     ``HTTP_CACHE_PURGE_TIMEOUT`` on each. Called after the change committed: the purges are
-    handed to this process's purging thread, which sends them at once and again
-    ``REPURGE_AFTER`` later, so a vote or an edit never waits for the cache; one that cannot
-    be reached is logged (its pages then live until ``HTTP_CACHE_SECONDS``)."""
-    urls = list(settings.HTTP_CACHE_PURGE_URLS)
+    handed to this process's purging thread, which sends them at once (with any others
+    waiting by then, in one request) and again ``REPURGE_AFTER`` later, so a vote or an edit
+    never waits for the cache; one that cannot be reached is logged (its pages then live
+    until ``HTTP_CACHE_SECONDS``)."""
+    urls = tuple(settings.HTTP_CACHE_PURGE_URLS)
     if not urls:
         return
-    keys = " ".join(surrogate_key(name) for name in names)
-    _Purger.running().waiting.put((time.monotonic(), urls, keys))
+    keys = tuple(surrogate_key(name) for name in names)
+    _Purger.running().waiting.put((urls, keys))
+
+
+# Keys one PURGE request names at most: well within Varnish's 8 KB for a request header.
+KEYS_PER_PURGE = 200
 
 
 class _Purger(threading.Thread):
-    """One thread per process sends its purges, in order, then each again once due."""
+    """One thread per process sends its purges, in order, then each again once due. What
+    waits when it is free to send goes as one request per cache: under a burst of votes,
+    a few purges naming many keys rather than two per vote."""
 
     _current: "_Purger | None" = None
     _lock = threading.Lock()
@@ -169,17 +176,42 @@ class _Purger(threading.Thread):
             return cls._current
 
     def run(self) -> None:
-        again: list[tuple[float, list[str], str]] = []  # (when due, urls, keys), a heap
+        again: list[tuple[float, int, dict]] = []  # (when due, order, purges), a heap
+        sent = 0
         while True:
             wait = max(0.0, again[0][0] - time.monotonic()) if again else None
             try:
-                _, urls, keys = self.waiting.get(timeout=wait)
+                batch = [self.waiting.get(timeout=wait)]
             except queue.Empty:
-                _, urls, keys = heapq.heappop(again)
-                _purge_keys(urls, keys)
+                due = [heapq.heappop(again)[2]]
+                while again and again[0][0] <= time.monotonic():
+                    due.append(heapq.heappop(again)[2])
+                _send_all(_merged(purge for purges in due for purge in purges.items()))
                 continue
-            _purge_keys(urls, keys)
-            heapq.heappush(again, (time.monotonic() + REPURGE_AFTER, urls, keys))
+            while True:  # and whatever else is waiting by now
+                try:
+                    batch.append(self.waiting.get_nowait())
+                except queue.Empty:
+                    break
+            purges = _merged(batch)
+            _send_all(purges)
+            sent += 1
+            heapq.heappush(again, (time.monotonic() + REPURGE_AFTER, sent, purges))
+
+
+def _merged(purges: Iterable[tuple[tuple[str, ...], Iterable[str]]]) -> dict:
+    """The keys to purge from each set of caches, each key once, in the order first named."""
+    merged: dict[tuple[str, ...], dict[str, None]] = {}
+    for urls, keys in purges:
+        merged.setdefault(urls, {}).update(dict.fromkeys(keys))
+    return merged
+
+
+def _send_all(purges: dict) -> None:
+    for urls, keys in purges.items():
+        names = list(keys)
+        for start in range(0, len(names), KEYS_PER_PURGE):
+            _purge_keys(list(urls), " ".join(names[start : start + KEYS_PER_PURGE]))
 
 
 def _purge_keys(urls: list[str], keys: str) -> None:

@@ -3,15 +3,17 @@ pages with surrogate keys and a validator, everything else private; and purges t
 hold up or break the request that changed something. tests/core/test_varnish.py has the
 same through a real Varnish."""
 
+import http.server
 import logging
 import socket
+import threading
 import time
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from core import pagecache
+from core import httpcache, pagecache
 from reviews.services import review_save
 
 pytestmark = pytest.mark.django_db(transaction=True)  # versions move on commit
@@ -130,3 +132,41 @@ def test_a_cache_that_does_not_answer_costs_the_voter_nothing_and_a_line_in_the_
     silent.close(), closed.close()
     purges = [record.getMessage() for record in caplog.records]
     assert len(purges) >= 2 and all("not purged of votes tool%3A" in line for line in purges)
+
+
+class _SlowPurges(http.server.BaseHTTPRequestHandler):
+    """A cache that takes a while over each purge, and notes the keys of each."""
+
+    received: list[str] = []
+
+    def do_PURGE(self):
+        self.received.append(self.headers[httpcache.PURGE_HEADER])
+        time.sleep(0.2)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_purges_that_wait_for_the_purging_thread_go_as_one_request(settings):
+    """A burst of changes costs the cache a few purges naming all their keys, each key
+    once, and each sent again later: not two requests per change."""
+    _SlowPurges.received = received = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowPurges)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.HTTP_CACHE_PURGE_URLS = [f"http://127.0.0.1:{server.server_port}"]
+    try:
+        for number in range(10):  # the first is being sent while the others wait
+            httpcache.purge(["votes", f"tool:t{number}"])
+        deadline = time.monotonic() + httpcache.REPURGE_AFTER + 3
+        while time.monotonic() < deadline and sum(k.count("tool") for k in received) < 20:
+            time.sleep(0.05)
+    finally:
+        server.shutdown()
+    named = [keys.split(" ") for keys in received]
+    assert len(received) <= 5
+    assert all(len(keys) == len(set(keys)) for keys in named)  # each key once per purge
+    for number in range(10):  # every change purged now and again later
+        assert sum(f"tool%3At{number}" in keys for keys in named) == 2
