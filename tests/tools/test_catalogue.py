@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.factories import CategoryFactory, PersonaFactory, ReviewFactory, ToolFactory
+from reviews.services import vote_cast
 from tools.models import Tool
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,23 @@ def test_search_covers_tagline_vendor_description_and_category(client):
     assert names(client.get("/tools/?q=zed")) == ["Alpha"]
     assert names(client.get("/tools/?q=storyboards")) == ["Beta"]
     assert names(client.get("/tools/?q=speech")) == ["Alpha"]
+
+
+def test_search_follows_an_edit_of_the_text_and_a_vote_leaves_it_alone(client, member):
+    """An edit through the model's save, or an update of one column, is found at once; a
+    vote, which writes only the counts, leaves what search reads as it was."""
+    tool = ToolFactory(name="Alpha", tagline="Transcribes meetings")
+    tool.tagline = "Summarises calls"
+    tool.save()
+    assert names(client.get("/tools/?q=summarises")) == ["Alpha"]
+    assert names(client.get("/tools/?q=transcribes")) == []
+    Tool.objects.filter(pk=tool.pk).update(description="Speaks Klingon")
+    assert names(client.get("/tools/?q=klingon")) == ["Alpha"]
+
+    kept = Tool.objects.filter(pk=tool.pk).values_list("search_vector", flat=True).get()
+    vote_cast(member=member, tool=tool, value="ship")
+    after = Tool.objects.filter(pk=tool.pk).values_list("search_vector", "community_ships").get()
+    assert after == (kept, 1)
 
 
 def test_search_ranks_name_matches_first(client):
