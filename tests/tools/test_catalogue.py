@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.factories import CategoryFactory, PersonaFactory, ReviewFactory, ToolFactory
 from reviews.services import vote_cast
+from tests.factories import CategoryFactory, PersonaFactory, ReviewFactory, ToolFactory
 from tools.models import Tool
 
 pytestmark = pytest.mark.django_db
