@@ -26,6 +26,7 @@ import hashlib
 import heapq
 import http.client
 import logging
+import math
 import os
 import queue
 import threading
@@ -154,14 +155,16 @@ def purge(names: Iterable[str]) -> None:
 # PURGE_GATHER, not two for each vote, and a lone change is not held back at all.
 PURGE_GATHER = 0.05  # seconds, well within the second a change may take to show
 
-# Keys one PURGE request names at most: well within Varnish's 8 KB for a request header.
-KEYS_PER_PURGE = 200
+# What one PURGE request's key header holds at most: within Varnish's 8 KB for a request
+# header (http_req_hdr_len) with room for the rest of the request.
+PURGE_HEADER_BYTES = 6000
 
 
 class _Purger(threading.Thread):
     """One thread per process sends its purges, in order, then each again once due. What
     comes within PURGE_GATHER of the last purge goes together, as one request per cache:
-    under a burst of votes, a few purges naming many keys rather than two per vote."""
+    under a burst of votes, a few purges naming many keys rather than two per vote. Purges
+    due again go before new ones, so a steady stream of changes cannot hold them back."""
 
     _current: "_Purger | None" = None
     _lock = threading.Lock()
@@ -170,39 +173,53 @@ class _Purger(threading.Thread):
         super().__init__(name="http-cache-purges", daemon=True)  # exits with the process
         self.pid = os.getpid()
         self.waiting: queue.SimpleQueue = queue.SimpleQueue()
+        self.again: list[tuple[float, int, dict]] = []  # (when due, order, purges), a heap
+        self.last_sent, self.sent = -math.inf, 0
 
     @classmethod
     def running(cls) -> "_Purger":
-        """This process's purger (a forked worker starts its own: threads do not fork)."""
+        """This process's purger (a forked worker starts its own: threads do not fork; one
+        that died is started again, with what was waiting for it)."""
         with cls._lock:
-            if cls._current is None or cls._current.pid != os.getpid():
+            current = cls._current
+            if current is None or current.pid != os.getpid() or not current.is_alive():
                 cls._current = cls()
+                if current is not None and current.pid == os.getpid():
+                    cls._current.waiting = current.waiting
                 cls._current.start()
             return cls._current
 
     def run(self) -> None:
-        again: list[tuple[float, int, dict]] = []  # (when due, order, purges), a heap
-        last_sent, sent = -PURGE_GATHER, 0
         while True:
-            wait = max(0.0, again[0][0] - time.monotonic()) if again else None
             try:
-                batch = [self.waiting.get(timeout=wait)]
+                self._next()
+            except Exception:  # a purge is never worth the thread: note it, go on
+                logger.exception("HTTP cache purge failed")
+
+    def _next(self) -> None:
+        """Send what is due again, or else wait for the next purge (until something is due
+        again) and send it with what else comes within PURGE_GATHER of the last purge."""
+        again = self.again
+        if again and again[0][0] <= time.monotonic():
+            due = []
+            while again and again[0][0] <= time.monotonic():
+                due.append(heapq.heappop(again)[2])
+            _send_all(_merged(pair for purges in due for pair in purges.items()))
+            return
+        wait = again[0][0] - time.monotonic() if again else None
+        try:
+            batch = [self.waiting.get(timeout=wait)]
+        except queue.Empty:
+            return  # something is due again
+        while (left := self.last_sent + PURGE_GATHER - time.monotonic()) > 0:
+            try:
+                batch.append(self.waiting.get(timeout=left))
             except queue.Empty:
-                due = [heapq.heappop(again)[2]]
-                while again and again[0][0] <= time.monotonic():
-                    due.append(heapq.heappop(again)[2])
-                _send_all(_merged(purge for purges in due for purge in purges.items()))
-                continue
-            # Straight after a purge, what comes within PURGE_GATHER of it goes together.
-            while (left := last_sent + PURGE_GATHER - time.monotonic()) > 0:
-                try:
-                    batch.append(self.waiting.get(timeout=left))
-                except queue.Empty:
-                    break
-            purges = _merged(batch)
-            _send_all(purges)
-            last_sent, sent = time.monotonic(), sent + 1
-            heapq.heappush(again, (time.monotonic() + REPURGE_AFTER, sent, purges))
+                break
+        purges = _merged(batch)
+        _send_all(purges)
+        self.last_sent, self.sent = time.monotonic(), self.sent + 1
+        heapq.heappush(again, (self.last_sent + REPURGE_AFTER, self.sent, purges))
 
 
 def _merged(purges: Iterable[tuple[tuple[str, ...], Iterable[str]]]) -> dict:
@@ -214,10 +231,18 @@ def _merged(purges: Iterable[tuple[tuple[str, ...], Iterable[str]]]) -> dict:
 
 
 def _send_all(purges: dict) -> None:
+    """One PURGE per cache for each run of keys that fits in PURGE_HEADER_BYTES."""
     for urls, keys in purges.items():
-        names = list(keys)
-        for start in range(0, len(names), KEYS_PER_PURGE):
-            _purge_keys(list(urls), " ".join(names[start : start + KEYS_PER_PURGE]))
+        chunk: list[str] = []
+        size = 0
+        for key in keys:
+            if chunk and size + 1 + len(key) > PURGE_HEADER_BYTES:
+                _purge_keys(list(urls), " ".join(chunk))
+                chunk, size = [], 0
+            chunk.append(key)
+            size += len(key) + (1 if size else 0)
+        if chunk:
+            _purge_keys(list(urls), " ".join(chunk))
 
 
 def _purge_keys(urls: list[str], keys: str) -> None:

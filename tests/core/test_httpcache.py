@@ -135,12 +135,13 @@ def test_a_cache_that_does_not_answer_costs_the_voter_nothing_and_a_line_in_the_
 
 
 class _SlowPurges(http.server.BaseHTTPRequestHandler):
-    """A cache that takes a while over each purge, and notes the keys of each."""
+    """A cache that takes a while over each purge, and notes when it got which keys."""
 
-    received: list[str] = []
+    received: list[tuple[float, list[str]]] = []
 
     def do_PURGE(self):
-        self.received.append(self.headers[httpcache.PURGE_HEADER])
+        keys = self.headers[httpcache.PURGE_HEADER].split(" ")
+        self.received.append((time.monotonic(), keys))
         time.sleep(0.2)
         self.send_response(200)
         self.send_header("Content-Length", "0")
@@ -150,23 +151,67 @@ class _SlowPurges(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_purges_that_wait_for_the_purging_thread_go_as_one_request(settings):
-    """A burst of changes costs the cache a few purges naming all their keys, each key
-    once, and each sent again later: not two requests per change."""
+@pytest.fixture
+def slow_cache(settings):
+    """A slow cache the site purges, and the purges it got."""
     _SlowPurges.received = received = []
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowPurges)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.HTTP_CACHE_PURGE_URLS = [f"http://127.0.0.1:{server.server_port}"]
-    try:
-        for number in range(10):  # the first is being sent while the others wait
-            httpcache.purge(["votes", f"tool:t{number}"])
-        deadline = time.monotonic() + httpcache.REPURGE_AFTER + 3
-        while time.monotonic() < deadline and sum(k.count("tool") for k in received) < 20:
-            time.sleep(0.05)
-    finally:
-        server.shutdown()
-    named = [keys.split(" ") for keys in received]
-    assert len(received) <= 5
-    assert all(len(keys) == len(set(keys)) for keys in named)  # each key once per purge
+    yield received
+    server.shutdown()
+    server.server_close()
+
+
+def sends_of(received, key: str) -> list[float]:
+    return [when for when, keys in received if key in keys]
+
+
+def test_purges_that_wait_for_the_purging_thread_go_as_one_request(slow_cache):
+    """A burst of changes costs the cache a few purges naming all their keys, each key
+    once, and each sent again later: not two requests per change."""
+    for number in range(10):  # the first is being sent while the others wait
+        httpcache.purge(["votes", f"tool:t{number}"])
+    deadline = time.monotonic() + httpcache.REPURGE_AFTER + 3
+    while time.monotonic() < deadline and sum(len(keys) for _, keys in slow_cache) < 22:
+        time.sleep(0.05)
+    assert len(slow_cache) <= 5
+    assert all(len(keys) == len(set(keys)) for _, keys in slow_cache)  # each key once
     for number in range(10):  # every change purged now and again later
-        assert sum(f"tool%3At{number}" in keys for keys in named) == 2
+        assert len(sends_of(slow_cache, f"tool%3At{number}")) == 2
+
+
+def test_a_steady_stream_of_changes_does_not_hold_back_the_purges_due_again(slow_cache):
+    """Purges due again go before new ones: while changes keep coming faster than the cache
+    answers, the first change is still purged again about REPURGE_AFTER after the first time."""
+    started = time.monotonic()
+    number = 0
+    while time.monotonic() < started + 3 * httpcache.REPURGE_AFTER:
+        httpcache.purge([f"tool:s{number}"])
+        number += 1
+        time.sleep(0.02)
+    first = sends_of(slow_cache, "tool%3As0")
+    assert len(first) == 2, "the first change was not purged again while changes kept coming"
+    assert first[1] - first[0] < httpcache.REPURGE_AFTER + 0.5
+    assert len(slow_cache) < number / 3  # and the stream itself still went in few requests
+
+
+def test_a_purge_naming_many_long_keys_is_split_to_fit_a_request_header(slow_cache):
+    names = [f"tool:{'x' * 100}-{number}" for number in range(120)]
+    httpcache.purge(names)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and sum(len(keys) for _, keys in slow_cache) < 120:
+        time.sleep(0.05)
+    assert sum(len(keys) for _, keys in slow_cache[:3]) == 120
+    assert all(len(" ".join(keys)) <= httpcache.PURGE_HEADER_BYTES for _, keys in slow_cache)
+    assert len(slow_cache) >= 3
+
+
+def test_the_purging_thread_outlives_an_error_it_did_not_expect(settings, caplog):
+    settings.HTTP_CACHE_PURGE_URLS = ["varnish:6081"]  # no scheme: the address has no host
+    with caplog.at_level(logging.ERROR, logger="core.httpcache"):
+        httpcache.purge(["content"])
+        deadline = time.monotonic() + 2
+        while not caplog.records and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert caplog.records and httpcache._Purger.running().is_alive()
