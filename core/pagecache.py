@@ -59,6 +59,7 @@ plain copies apart; every other request goes through the whole stack as before.
 
 import hashlib
 import pickle
+import re
 import secrets
 import threading
 import time
@@ -314,10 +315,11 @@ class _Kept:
 
 class _Memory:
     """The pages this worker served last, by key, with the versions each was rendered at:
-    the least recently served go first past PAGE_MEMORY_BYTES. Threads share it (gunicorn's
-    threaded workers): a lock guards it."""
+    the least recently served go first past its share of PAGE_MEMORY_BYTES. Threads share
+    it (gunicorn's threaded workers): a lock guards it."""
 
-    def __init__(self) -> None:
+    def __init__(self, share: float = 1.0) -> None:
+        self.share = share  # of PAGE_MEMORY_BYTES, which this worker's memories divide
         self._pages: OrderedDict[str, tuple[str, _Kept | _Whole]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -340,11 +342,12 @@ class _Memory:
 
     def peek(self, key: str) -> "_Kept | _Whole | None":
         """What is kept under ``key``, whatever it was rendered at (``get`` checks that)."""
-        held = self._pages.get(key)
+        with self._lock:
+            held = self._pages.get(key)
         return None if held is None else held[1]
 
     def keep[Held: (_Kept, _Whole)](self, key: str, versions: str, held: Held) -> Held:
-        limit = settings.PAGE_MEMORY_BYTES
+        limit = int(settings.PAGE_MEMORY_BYTES * self.share)
         if held.size > limit // 4:  # nothing, or a page that would push out most of them
             return held
         with self._lock:
@@ -366,7 +369,7 @@ class _Memory:
             self._bytes = 0
 
 
-_memory = _Memory()
+_memory = _Memory(share=0.5)  # the shells; the front door's whole pages have the rest
 
 
 def cached_for_readers(
@@ -475,7 +478,7 @@ class _Whole:
 
     @property
     def size(self) -> int:
-        return len(self.body)
+        return len(self.body) + sum(len(name) + len(value) for name, value in self.headers)
 
     @property
     def fresh(self) -> bool:
@@ -484,15 +487,14 @@ class _Whole:
     def served(self, request: HttpRequest) -> HttpResponse:
         response = HttpResponse(self.body, headers=dict(self.headers))
         response["X-Page-Cache"] = "hit"
-        asks = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
-        if not asks or "ETag" not in response:  # a page sent private had no validator
+        if "ETag" not in response:  # a page sent private had no validator
             return response
-        return httpcache.conditional(
+        return httpcache.conditional(  # 304, or 412 for a precondition that fails
             request, response, etag=response["ETag"], rendered_at=self.kept_at.rendered_at
         )
 
 
-_whole = _Memory()
+_whole = _Memory(share=0.5)
 
 
 def memory_clear() -> None:
@@ -508,11 +510,14 @@ def on_setting_changed(**kwargs) -> None:
 # What the door's key takes from a request: the stack gives every other request the same
 # page (pages vary on these alone, and the door opens only for readers without a session).
 _DOOR_VARY = frozenset({"accept-encoding", "cookie", "hx-request"})
+_UNKEPT = re.compile(r"\b(no-store|no-cache)\b", re.IGNORECASE)
 
 
 def _door_key(request: HttpRequest) -> str | None:
-    """The key of a request the front door may answer: a GET of a signed-out reader with
-    no session and no message waiting, not an htmx request; None for any other."""
+    """The key of a request the front door may answer: a GET with no session cookie (so
+    no member, editor or anything saved) and no message cookie, not an htmx request; None
+    for any other. The address is taken as sent: another order of the same query is
+    another entry (the HTTP cache in front sorts the query before it looks)."""
     if (
         request.method != "GET"
         or not settings.PAGE_CACHE_ENABLED
@@ -526,9 +531,12 @@ def _door_key(request: HttpRequest) -> str | None:
 
 
 def _keepable(response: HttpResponse) -> bool:
-    """A plain page answered whole (no 304, no cookie set), varying only on what the key
-    takes: what the next signed-out reader of the same address would be sent too."""
+    """A plain page answered whole (no 304, no cookie set, nothing that says not to keep
+    it), varying only on what the key takes: what the next signed-out reader of the same
+    address would be sent too."""
     if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if "Set-Cookie" in response or _UNKEPT.search(response.get("Cache-Control", "")):
         return False
     vary = {field.strip().lower() for field in response.get("Vary", "").split(",")} - {""}
     return vary <= _DOOR_VARY

@@ -65,7 +65,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, already compressed
     # A signed-out reader's repeated page, from this worker's memory as it was first sent.
     "core.pagecache.answer_kept_pages",
-    # Pages gzipped (about a quarter of their size); Django pads each one against BREACH.
+    # Pages gzipped (about a quarter of their size); Django pads each one against BREACH
+    # (a page the front door sends again is the same padded bytes: shared pages hold no secret).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -260,7 +261,8 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 OWN_STATE_SECONDS = env_int("OWN_STATE_SECONDS", 3600)
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)  # off: every page rendered (benchmarks)
 # What each web worker keeps in its own memory of the pages it served last, in bytes
-# (core/pagecache.py): a hit then reads the versions from Redis, not the page. 0: none.
+# (core/pagecache.py): a hit then reads the versions from Redis, not the page. Half holds
+# shells, half the front door's whole pages for signed-out readers. 0: none.
 PAGE_MEMORY_BYTES = env_int("PAGE_MEMORY_BYTES", 32 * 1024 * 1024)
 
 # The HTTP cache in front (Varnish, deploy/varnish.vcl; or a CDN, README) keeps the pages
