@@ -20,6 +20,10 @@ pytestmark = pytest.mark.django_db
 MAXMEMORY = 2 * 1024 * 1024
 MADE_UP = 100
 SEARCHES = 250
+# Redis evicts before it runs each command, so what INFO itself allocates to answer can show
+# a few bytes over the bound (64 in one CI run). A kept search page is ~16.6 kB: a slack below
+# one page still fails if the bound did not hold, where 250 searches would need ~4 MB.
+SLACK = 4 * 1024
 
 
 @pytest.fixture
@@ -65,7 +69,7 @@ def test_made_up_query_strings_are_never_kept_and_the_rest_stay_within_the_bound
         f"{stats['evicted_keys']} evicted, {memory['used_memory'] / 2**20:.2f} MB used of "
         f"{MAXMEMORY / 2**20:.0f} MB; broker keys {sorted(broker_keys)} unchanged"
     )
-    assert memory["used_memory"] <= MAXMEMORY
+    assert memory["used_memory"] <= MAXMEMORY + SLACK
     assert stats["evicted_keys"] > 0 and 0 < kept < SEARCHES
     assert cache.get(versions_key(VOTES)) == 1
     assert client.get("/")["X-Page-Cache"] == "hit"  # the least frequently used went first
